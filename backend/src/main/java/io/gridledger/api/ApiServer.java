@@ -1,0 +1,109 @@
+package io.gridledger.api;
+
+import io.gridledger.auth.Authenticator;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The HTTP face of the backend. The API router is built from the contract at start, so every request is validated
+ * against it before a handler sees it; a contract operation without a handler stops the start instead of answering 503.
+ */
+public final class ApiServer extends VerticleBase {
+
+  public static final String CONTRACT_RESOURCE = "api/openapi.yaml";
+  public static final String API_BASE = "/api/v1";
+
+  private final JsonObject httpConfig;
+  private final Pool pool;
+  private final Authenticator authenticator;
+  private final Function<io.vertx.core.Vertx, List<OperationBinder>> binders;
+  private HttpServer server;
+
+  public ApiServer(JsonObject httpConfig, Pool pool, Authenticator authenticator,
+                   Function<io.vertx.core.Vertx, List<OperationBinder>> binders) {
+    this.httpConfig = httpConfig;
+    this.pool = pool;
+    this.authenticator = authenticator;
+    this.binders = binders;
+  }
+
+  @Override
+  public Future<?> start() {
+    return ContractLoader.load(vertx)
+      .map(this::apiRouter)
+      .map(this::rootRouter)
+      .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+          .setHost(httpConfig.getString("host"))
+          .setCompressionSupported(true))
+        .requestHandler(router)
+        .listen(httpConfig.getInteger("port")))
+      .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router apiRouter(OpenAPIContract contract) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    binders.apply(vertx).forEach(binder -> binder.bind(builder));
+    List<String> unbound = builder.getRoutes().stream()
+      .filter(route -> route.getHandlers().isEmpty())
+      .map(OpenAPIRoute::getOperation)
+      .map(op -> op.getOperationId())
+      .toList();
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException("contract operations without a handler: " + unbound);
+    }
+    Router api = builder.createRouter();
+    api.route().failureHandler(ProblemResponder::handle);
+    return api;
+  }
+
+  private Router rootRouter(Router api) {
+    Router root = Router.router(vertx);
+    root.route().handler(RequestLog::handle);
+    root.route().handler(ApiServer::securityHeaders);
+    new OperationsRoutes(vertx, pool).mount(root);
+    root.route(API_BASE + "/*").handler(BodyHandler.create(false)
+      .setBodyLimit(httpConfig.getInteger("bodyLimitBytes")));
+    root.route(API_BASE + "/*").handler(authenticator);
+    root.route(API_BASE + "/*").subRouter(api);
+    root.route().failureHandler(ProblemResponder::handle);
+    root.errorHandler(404, ApiServer::statusProblem);
+    root.errorHandler(405, ApiServer::statusProblem);
+    root.errorHandler(413, ApiServer::statusProblem);
+    api.errorHandler(404, ApiServer::statusProblem);
+    api.errorHandler(405, ApiServer::statusProblem);
+    return root;
+  }
+
+  private static void statusProblem(RoutingContext rc) {
+    ProblemResponder.handle(rc);
+  }
+
+  private static void securityHeaders(RoutingContext rc) {
+    rc.response().putHeader("X-Content-Type-Options", "nosniff")
+      .putHeader("Referrer-Policy", "no-referrer");
+    rc.next();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,107 @@
+package io.gridledger.api;
+
+import io.gridledger.db.Sql;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Keyset (cursor) pagination over one entity. The cursor holds the sort key and id of the last row of the page, so
+ * pages stay stable while rows are inserted and a deep page costs the same as the first.
+ *
+ * <p>{@code select} yields columns {@code doc} (the JSON representation), {@code sort_key} and {@code id}; filters are
+ * added with {@link #where}. Sort keys are never null (the columns offered for sorting are NOT NULL).
+ */
+public final class PageQuery {
+
+  public static final int MAX_LIMIT = 500;
+
+  /** A sortable field: its SQL expression and the type its cursor value is cast back to. */
+  public record SortField(String expression, String sqlType) {
+  }
+
+  private final Sql sql;
+  private final Map<String, SortField> sortFields;
+  private String sort;
+  private String cursor;
+  private int limit = 50;
+
+  public PageQuery(String fromAndJoins, String docExpression, Map<String, SortField> sortFields, String defaultSort) {
+    this.sortFields = sortFields;
+    this.sort = defaultSort;
+    this.sql = new Sql("SELECT * FROM (SELECT " + docExpression + " AS doc, "
+      + "%SORT% AS sort_key, id_col AS id FROM " + fromAndJoins + " WHERE true");
+  }
+
+  public PageQuery where(String fragment, Object... params) {
+    sql.append(" AND " + fragment, params);
+    return this;
+  }
+
+  public PageQuery page(String cursor, Integer limit, String sort) {
+    this.cursor = cursor;
+    if (limit != null) {
+      this.limit = Math.min(Math.max(limit, 1), MAX_LIMIT);
+    }
+    if (sort != null) {
+      this.sort = sort;
+    }
+    return this;
+  }
+
+  public Future<JsonObject> run(SqlClient client, String idColumn) {
+    boolean descending = sort.startsWith("-");
+    SortField field = sortFields.get(descending ? sort.substring(1) : sort);
+    if (field == null) {
+      return Future.failedFuture(Problem.badRequest("validation-failed", "sort", "Cannot sort by " + sort));
+    }
+    sql.append(") page WHERE true");
+    if (cursor != null) {
+      String[] position;
+      try {
+        position = decode(cursor);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(Problem.badRequest("invalid-cursor", "cursor", "The cursor is not one this API issued"));
+      }
+      sql.append(" AND (sort_key, id) " + (descending ? "<" : ">") + " (?::" + field.sqlType() + ", ?::uuid)",
+        position[0], position[1]);
+    }
+    String direction = descending ? " DESC" : " ASC";
+    sql.append(" ORDER BY sort_key" + direction + ", id" + direction + " LIMIT ?", limit + 1);
+    String text = sql.text().replace("%SORT%", field.expression()).replace("id_col", idColumn);
+    return client.preparedQuery(text).execute(sql.tuple()).map(rows -> {
+      JsonArray items = new JsonArray();
+      String next = null;
+      int count = 0;
+      for (Row row : rows) {
+        if (count++ == limit) {
+          break;
+        }
+        items.add(row.getJsonObject("doc"));
+        if (count == limit) {
+          next = encode(String.valueOf(row.getValue("sort_key")), row.getUUID("id"));
+        }
+      }
+      boolean more = rows.size() > limit;
+      return new JsonObject().put("items", items).put("nextCursor", more ? next : null);
+    });
+  }
+
+  private static String encode(String sortKey, UUID id) {
+    String raw = new JsonArray().add(sortKey).add(id.toString()).encode();
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String[] decode(String cursor) {
+    JsonArray raw = new JsonArray(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+    UUID.fromString(raw.getString(1));
+    return new String[] {raw.getString(0), raw.getString(1)};
+  }
+}

@@ -1,0 +1,44 @@
+package io.gridledger.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Every configuration key with its default. docs/configuration.md documents each one; a test checks the two agree.
+ * A key whose default is null is a string that is absent unless set.
+ */
+public final class ConfigDefaults {
+
+  private ConfigDefaults() {
+  }
+
+  public static JsonObject defaults() {
+    return new JsonObject()
+      .put("http", new JsonObject()
+        .put("host", "0.0.0.0")
+        .put("port", 8080)
+        .put("bodyLimitBytes", 4 * 1024 * 1024)
+        .put("publicUrl", null))
+      .put("db", new JsonObject()
+        .put("url", null)
+        .put("user", null)
+        .put("password", null)
+        .put("poolSize", 8)
+        .put("maxWaitQueueSize", 256)
+        .put("connectTimeoutMs", 5000)
+        .put("idleTimeoutSeconds", 300)
+        .put("embeddedDataDir", "./data/postgres")
+        .put("embeddedPort", 54329))
+      .put("auth", new JsonObject()
+        .put("jwtSecret", null)
+        .put("tokenTtlSeconds", 3600)
+        .put("passwordHashIterations", 210_000)
+        .put("loginMaxFailuresPerUser", 5)
+        .put("loginMaxAttemptsPerAddress", 30)
+        .put("loginWindowSeconds", 900))
+      .put("demo", new JsonObject()
+        .put("enabled", false))
+      .put("log", new JsonObject()
+        .put("format", "json")
+        .put("level", "INFO"));
+  }
+}
