@@ -13,6 +13,7 @@ public final class Sql {
 
   private final StringBuilder text = new StringBuilder();
   private final List<Object> values = new ArrayList<>();
+  private boolean setStarted;
 
   public Sql(String fragment, Object... params) {
     append(fragment, params);
@@ -35,6 +36,20 @@ public final class Sql {
     if (next != params.length) {
       throw new IllegalArgumentException("more params than placeholders in: " + fragment);
     }
+    return this;
+  }
+
+  /** Adds "col = ?" to an UPDATE's SET list (the first call writes SET), for partial updates built field by field. */
+  public Sql set(String column, Object value) {
+    append((setStarted ? ", " : " SET ") + column + " = ?", value);
+    setStarted = true;
+    return this;
+  }
+
+  /** Adds an assignment whose value is an SQL expression written in this code base, such as now(). */
+  public Sql setExpression(String column, String expression) {
+    append((setStarted ? ", " : " SET ") + column + " = " + expression);
+    setStarted = true;
     return this;
   }
 

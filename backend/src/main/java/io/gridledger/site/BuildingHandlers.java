@@ -82,13 +82,13 @@ public final class BuildingHandlers implements OperationBinder {
     JsonObject body = body(rc);
     ok(rc, oneRow(pool, visibleBuilding(p, id), "building").compose(found -> {
       requireEditor(p);
-      Sql sql = new Sql("UPDATE building AS b SET name = b.name");
+      Sql sql = new Sql("UPDATE building AS b");
       if (body.containsKey("name")) {
-        sql.append(", name = ?", body.getString("name"));
+        sql.set("name", body.getString("name"));
       }
       if (body.containsKey("footprint")) {
         Geometry.requireSimplePolygon(body.getJsonArray("footprint"), "/footprint");
-        sql.append(", footprint = ?", body.getJsonArray("footprint"));
+        sql.set("footprint", body.getJsonArray("footprint"));
       }
       return oneDoc(pool, sql.append(" WHERE b.id = ? RETURNING " + SiteDocs.BUILDING + " AS doc", id), "building");
     }));
@@ -139,22 +139,22 @@ public final class BuildingHandlers implements OperationBinder {
     JsonObject body = body(rc);
     ok(rc, oneRow(pool, visibleFloor(p, id), "floor").compose(found -> {
       requireEditor(p);
-      Sql sql = new Sql("UPDATE floor AS f SET name = f.name");
+      Sql sql = new Sql("UPDATE floor AS f");
       if (body.containsKey("level")) {
-        sql.append(", level = ?", body.getInteger("level"));
+        sql.set("level", body.getInteger("level"));
       }
       if (body.containsKey("name")) {
-        sql.append(", name = ?", body.getString("name"));
+        sql.set("name", body.getString("name"));
       }
       if (body.containsKey("elevationM")) {
-        sql.append(", elevation_m = ?", body.getNumber("elevationM").doubleValue());
+        sql.set("elevation_m", body.getNumber("elevationM").doubleValue());
       }
       if (body.containsKey("heightM")) {
-        sql.append(", height_m = ?", body.getNumber("heightM").doubleValue());
+        sql.set("height_m", body.getNumber("heightM").doubleValue());
       }
       if (body.containsKey("footprint")) {
         Geometry.requireSimplePolygon(body.getJsonArray("footprint"), "/footprint");
-        sql.append(", footprint = ?", body.getJsonArray("footprint"));
+        sql.set("footprint", body.getJsonArray("footprint"));
       }
       return oneDoc(pool, sql.append(" WHERE f.id = ? RETURNING " + SiteDocs.FLOOR + " AS doc", id), "floor");
     }));

@@ -111,29 +111,29 @@ public final class MeterHandlers implements OperationBinder {
         .compose(v -> moves ? MeterRules.resolveLocation(conn, siteId, body)
           : io.vertx.core.Future.<MeterRules.Location>succeededFuture(null))
         .compose(location -> {
-          Sql sql = new Sql("UPDATE meter AS m SET serial = m.serial");
+          Sql sql = new Sql("UPDATE meter AS m");
           if (location != null) {
-            sql.append(", location_level = ?, building_id = ?, floor_id = ?, unit_id = ?", location.level(),
-              location.buildingId(), location.floorId(), location.unitId());
+            sql.set("location_level", location.level()).set("building_id", location.buildingId())
+              .set("floor_id", location.floorId()).set("unit_id", location.unitId());
           }
           if (body.containsKey("parentMeterId")) {
-            sql.append(", parent_meter_id = ?", parentId);
+            sql.set("parent_meter_id", parentId);
           }
           if (body.containsKey("model")) {
-            sql.append(", model = ?", body.getString("model"));
+            sql.set("model", body.getString("model"));
           }
           if (body.containsKey("multiplier")) {
-            sql.append(", multiplier = ?", body.getNumber("multiplier").doubleValue());
+            sql.set("multiplier", body.getNumber("multiplier").doubleValue());
           }
           if (body.containsKey("registers")) {
-            sql.append(", registers = ?", body.getJsonArray("registers"));
+            sql.set("registers", body.getJsonArray("registers"));
           }
           if (body.containsKey("binding")) {
-            sql.append(", binding = ?, protocol = ?", body.getJsonObject("binding"),
-              body.getJsonObject("binding").getString("protocol"));
+            sql.set("binding", body.getJsonObject("binding"))
+              .set("protocol", body.getJsonObject("binding").getString("protocol"));
           }
           if (body.containsKey("criticalLoad")) {
-            sql.append(", critical_load = ?", body.getBoolean("criticalLoad"));
+            sql.set("critical_load", body.getBoolean("criticalLoad"));
           }
           return oneDoc(conn, sql.append(" WHERE m.id = ? RETURNING " + SiteDocs.METER + " AS doc", id), "meter");
         }));

@@ -80,18 +80,18 @@ public final class SiteHandlers implements OperationBinder {
     JsonObject body = body(rc);
     ok(rc, oneRow(pool, visible(p, id), "site").compose(found -> {
       requireEditor(p);
-      Sql sql = new Sql("UPDATE site AS s SET updated_at = now()");
+      Sql sql = new Sql("UPDATE site AS s").setExpression("updated_at", "now()");
       if (body.containsKey("name")) {
-        sql.append(", name = ?", body.getString("name"));
+        sql.set("name", body.getString("name"));
       }
       if (body.containsKey("timeZone")) {
-        sql.append(", time_zone = ?", validTimeZone(body.getString("timeZone"), "/timeZone"));
+        sql.set("time_zone", validTimeZone(body.getString("timeZone"), "/timeZone"));
       }
       if (body.containsKey("currency")) {
-        sql.append(", currency = ?", validCurrency(body.getString("currency"), "/currency"));
+        sql.set("currency", validCurrency(body.getString("currency"), "/currency"));
       }
       if (body.containsKey("address")) {
-        sql.append(", address = ?", body.getJsonObject("address"));
+        sql.set("address", body.getJsonObject("address"));
       }
       sql.append(" WHERE s.id = ? RETURNING " + SiteDocs.SITE + " AS doc", id);
       return oneDoc(pool, sql, "site");

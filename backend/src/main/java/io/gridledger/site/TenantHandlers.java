@@ -81,15 +81,15 @@ public final class TenantHandlers implements OperationBinder {
     JsonObject body = body(rc);
     ok(rc, oneRow(pool, visible(p, id), "tenant").compose(found -> {
       requireEditor(p);
-      Sql sql = new Sql("UPDATE tenant AS t SET legal_name = t.legal_name");
+      Sql sql = new Sql("UPDATE tenant AS t");
       if (body.containsKey("legalName")) {
-        sql.append(", legal_name = ?", body.getString("legalName"));
+        sql.set("legal_name", body.getString("legalName"));
       }
       if (body.containsKey("contact")) {
-        sql.append(", contact = ?", body.getJsonObject("contact"));
+        sql.set("contact", body.getJsonObject("contact"));
       }
       if (body.containsKey("billingMode")) {
-        sql.append(", billing_mode = ?", body.getString("billingMode"));
+        sql.set("billing_mode", body.getString("billingMode"));
       }
       return oneDoc(pool, sql.append(" WHERE t.id = ? RETURNING " + SiteDocs.TENANT + " AS doc", id), "tenant");
     }));

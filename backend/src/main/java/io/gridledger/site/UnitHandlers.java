@@ -101,22 +101,22 @@ public final class UnitHandlers implements OperationBinder {
     JsonObject body = body(rc);
     ok(rc, oneRow(pool, visible(p, id), "unit").compose(found -> {
       requireEditor(p);
-      Sql sql = new Sql("WITH u AS (UPDATE unit SET name = name");
+      Sql sql = new Sql("WITH u AS (UPDATE unit");
       if (body.containsKey("name")) {
-        sql.append(", name = ?", body.getString("name"));
+        sql.set("name", body.getString("name"));
       }
       if (body.containsKey("areaM2")) {
-        sql.append(", area_m2 = ?", body.getNumber("areaM2").doubleValue());
+        sql.set("area_m2", body.getNumber("areaM2").doubleValue());
       }
       if (body.containsKey("use")) {
-        sql.append(", use = ?", body.getString("use"));
+        sql.set("use", body.getString("use"));
       }
       if (body.containsKey("headcount")) {
-        sql.append(", headcount = ?", body.getInteger("headcount"));
+        sql.set("headcount", body.getInteger("headcount"));
       }
       if (body.containsKey("footprint")) {
         Geometry.requireSimplePolygon(body.getJsonArray("footprint"), "/footprint");
-        sql.append(", footprint = ?", body.getJsonArray("footprint"));
+        sql.set("footprint", body.getJsonArray("footprint"));
       }
       sql.append(" WHERE id = ? RETURNING *) SELECT " + SiteDocs.UNIT + " AS doc FROM " + FROM_CTE, id);
       return oneDoc(pool, sql, "unit");

@@ -1,0 +1,186 @@
+package io.gridledger.api;
+
+import io.gridledger.testsupport.ContractHttp;
+import io.gridledger.testsupport.ContractHttp.Operation;
+import io.gridledger.testsupport.ContractHttp.Response;
+import io.gridledger.testsupport.TestBackend;
+import io.gridledger.testsupport.TwoSites;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@DisplayName("The contract is the API")
+class ContractTest {
+
+  private static TestBackend backend;
+  private static ContractHttp http;
+  private static TwoSites sites;
+  private static String admin;
+
+  @BeforeAll
+  static void start() {
+    backend = TestBackend.start();
+    http = ContractHttp.of(backend);
+    sites = TwoSites.create(backend);
+    admin = backend.login(TestBackend.ADMIN);
+  }
+
+  @AfterAll
+  static void stop() {
+    backend.close();
+  }
+
+  @Test
+  @DisplayName("every operation in the contract is routed to a handler and answers a documented response")
+  void everyOperationHasAHandler() {
+    List<Operation> operations = ContractHttp.operations();
+    assertTrue(operations.size() >= 40, "the contract lists " + operations.size() + " operations");
+    for (Operation op : operations) {
+      String path = op.path().replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+      Response r = http.call(op.id(), op.method(), path, admin, op.hasBody() ? new JsonObject() : null);
+      assertNotEquals(503, r.status(), op.id() + " has no handler");
+      assertNotEquals(405, r.status(), op.id() + " is not routed");
+      assertNotEquals(500, r.status(), op.id() + " failed: " + r.text());
+    }
+  }
+
+  @Test
+  @DisplayName("the server refuses to start when a contract operation has no handler")
+  void startRefusesUnboundOperation() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ApiServer server = new ApiServer(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("bodyLimitBytes", 1024),
+        null, null, v -> List.of(routes -> routes.getRoute("listSites").addHandler(rc -> rc.end())));
+      Exception e = assertThrows(Exception.class, () -> vertx.deployVerticle(server).await());
+      assertTrue(e.getMessage().contains("createSite"), e.getMessage());
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("every operation succeeds with a valid request and its response matches the schema")
+  void everyOperationSucceedsWithItsSchema() {
+    Set<String> succeeded = new TreeSet<>();
+    UUID siteA = sites.a.get("site");
+    UUID floorA = sites.a.get("floor");
+    String tenantToken = backend.login("tenant-a1");
+
+    ok(succeeded, "createToken", http.call("createToken", "POST", "/auth/token", null,
+      new JsonObject().put("username", TestBackend.ADMIN).put("password", TestBackend.PASSWORD)));
+    ok(succeeded, "getCurrentPrincipal", http.call("getCurrentPrincipal", "GET", "/auth/me", tenantToken, null));
+    JsonObject user = ok(succeeded, "createUser", http.call("createUser", "POST", "/users", admin, new JsonObject()
+      .put("username", "op-" + UUID.randomUUID().toString().substring(0, 8)).put("password", "s3cret-pass")
+      .put("role", "operator").put("siteIds", new JsonArray().add(siteA.toString())))).json();
+    ok(succeeded, "listUsers", http.call("listUsers", "GET", "/users?role=operator", admin, null));
+    ok(succeeded, "getUser", http.call("getUser", "GET", "/users/" + user.getString("id"), admin, null));
+    ok(succeeded, "deleteUser", http.call("deleteUser", "DELETE", "/users/" + user.getString("id"), admin, null));
+    JsonObject key = ok(succeeded, "createApiKey", http.call("createApiKey", "POST", "/api-keys", admin, new JsonObject()
+      .put("name", "BMS bridge").put("siteIds", new JsonArray().add(siteA.toString())))).json();
+    ok(succeeded, "listApiKeys", http.call("listApiKeys", "GET", "/api-keys", admin, null));
+    ok(succeeded, "revokeApiKey", http.call("revokeApiKey", "DELETE", "/api-keys/" + key.getString("id"), admin, null));
+
+    JsonObject site = ok(succeeded, "createSite", http.call("createSite", "POST", "/sites", admin, new JsonObject()
+      .put("name", "Contract site").put("timeZone", "Europe/Berlin").put("currency", "EUR")
+      .put("address", new JsonObject().put("city", "Berlin").put("country", "DE")))).json();
+    String siteId = site.getString("id");
+    ok(succeeded, "listSites", http.call("listSites", "GET", "/sites?sort=-name&limit=10", admin, null));
+    ok(succeeded, "getSite", http.call("getSite", "GET", "/sites/" + siteId, admin, null));
+    ok(succeeded, "updateSite", http.call("updateSite", "PATCH", "/sites/" + siteId, admin, new JsonObject().put("name", "Renamed")));
+    ok(succeeded, "importSite", http.call("importSite", "POST", "/sites/import", admin,
+      TwoSites.document("Imported " + UUID.randomUUID(), "Europe/Paris", "imp")));
+
+    JsonObject building = ok(succeeded, "createBuilding", http.call("createBuilding", "POST", "/sites/" + siteId + "/buildings", admin,
+      new JsonObject().put("name", "B1").put("footprint", TwoSites.rect(0, 0, 20, 20)))).json();
+    String buildingId = building.getString("id");
+    ok(succeeded, "listBuildings", http.call("listBuildings", "GET", "/sites/" + siteId + "/buildings", admin, null));
+    ok(succeeded, "getBuilding", http.call("getBuilding", "GET", "/buildings/" + buildingId, admin, null));
+    ok(succeeded, "updateBuilding", http.call("updateBuilding", "PATCH", "/buildings/" + buildingId, admin, new JsonObject().put("name", "B1a")));
+    JsonObject floor = ok(succeeded, "createFloor", http.call("createFloor", "POST", "/buildings/" + buildingId + "/floors", admin,
+      new JsonObject().put("level", 0).put("name", "Ground").put("elevationM", 0).put("heightM", 4)
+        .put("footprint", TwoSites.rect(0, 0, 20, 20)))).json();
+    String floorId = floor.getString("id");
+    ok(succeeded, "listFloors", http.call("listFloors", "GET", "/buildings/" + buildingId + "/floors", admin, null));
+    ok(succeeded, "getFloor", http.call("getFloor", "GET", "/floors/" + floorId, admin, null));
+    ok(succeeded, "updateFloor", http.call("updateFloor", "PATCH", "/floors/" + floorId, admin, new JsonObject().put("heightM", 4.5)));
+    JsonObject unit = ok(succeeded, "createUnit", http.call("createUnit", "POST", "/sites/" + siteId + "/units", admin, new JsonObject()
+      .put("floorId", floorId).put("name", "101").put("areaM2", 400).put("use", "office").put("headcount", 12)
+      .put("footprint", TwoSites.rect(0, 0, 20, 20)))).json();
+    String unitId = unit.getString("id");
+    ok(succeeded, "listUnits", http.call("listUnits", "GET", "/sites/" + siteId + "/units?use=office&sort=-areaM2", admin, null));
+    ok(succeeded, "getUnit", http.call("getUnit", "GET", "/units/" + unitId, admin, null));
+    ok(succeeded, "updateUnit", http.call("updateUnit", "PATCH", "/units/" + unitId, admin, new JsonObject().put("headcount", 14)));
+
+    JsonObject tenant = ok(succeeded, "createTenant", http.call("createTenant", "POST", "/sites/" + siteId + "/tenants", admin,
+      new JsonObject().put("legalName", "Acme GmbH").put("billingMode", "prepaid")
+        .put("contact", new JsonObject().put("email", "billing@acme.example")))).json();
+    String tenantId = tenant.getString("id");
+    ok(succeeded, "listTenants", http.call("listTenants", "GET", "/sites/" + siteId + "/tenants?billingMode=prepaid", admin, null));
+    ok(succeeded, "getTenant", http.call("getTenant", "GET", "/tenants/" + tenantId, admin, null));
+    ok(succeeded, "updateTenant", http.call("updateTenant", "PATCH", "/tenants/" + tenantId, admin, new JsonObject().put("billingMode", "postpaid")));
+    JsonArray occupancies = (JsonArray) ok(succeeded, "createOccupancies", http.call("createOccupancies", "POST", "/tenants/" + tenantId
+      + "/occupancies", admin, new JsonObject().put("unitIds", new JsonArray().add(unitId)).put("fromDate", "2026-01-01"))).body();
+    String occupancyId = occupancies.getJsonObject(0).getString("id");
+    ok(succeeded, "listOccupancies", http.call("listOccupancies", "GET", "/tenants/" + tenantId + "/occupancies", admin, null));
+    ok(succeeded, "getOccupancy", http.call("getOccupancy", "GET", "/occupancies/" + occupancyId, admin, null));
+    ok(succeeded, "updateOccupancy", http.call("updateOccupancy", "PATCH", "/occupancies/" + occupancyId, admin,
+      new JsonObject().put("toDate", "2026-06-30")));
+
+    JsonObject meter = ok(succeeded, "createMeter", http.call("createMeter", "POST", "/sites/" + siteId + "/meters", admin, new JsonObject()
+      .put("serial", "SDM-0001").put("kind", "electricity").put("model", "Eastron SDM630").put("unitId", unitId)
+      .put("multiplier", 1).put("registers", new JsonArray().add(new JsonObject().put("name", "energy_active_import")
+        .put("unit", "kWh").put("maxValue", 99999999.9)))
+      .put("binding", new JsonObject().put("protocol", "modbus").put("host", "127.0.0.1").put("port", 5020).put("unitId", 1)))).json();
+    String meterId = meter.getString("id");
+    ok(succeeded, "listMeters", http.call("listMeters", "GET", "/sites/" + siteId + "/meters?kind=electricity&protocol=modbus", admin, null));
+    ok(succeeded, "getMeter", http.call("getMeter", "GET", "/meters/" + meterId, admin, null));
+    ok(succeeded, "updateMeter", http.call("updateMeter", "PATCH", "/meters/" + meterId, admin, new JsonObject().put("criticalLoad", true)));
+
+    ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
+    ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
+    ok(succeeded, "deleteTenant", http.call("deleteTenant", "DELETE", "/tenants/" + tenantId, admin, null));
+    ok(succeeded, "deleteUnit", http.call("deleteUnit", "DELETE", "/units/" + unitId, admin, null));
+    ok(succeeded, "deleteFloor", http.call("deleteFloor", "DELETE", "/floors/" + floorId, admin, null));
+    ok(succeeded, "deleteBuilding", http.call("deleteBuilding", "DELETE", "/buildings/" + buildingId, admin, null));
+    ok(succeeded, "deleteSite", http.call("deleteSite", "DELETE", "/sites/" + siteId, admin, null));
+
+    Set<String> all = ContractHttp.operations().stream().map(Operation::id).collect(Collectors.toCollection(TreeSet::new));
+    all.removeAll(succeeded);
+    assertEquals(Set.of(), all, "operations never exercised successfully");
+    assertNotNull(floorA);
+  }
+
+  @Test
+  @DisplayName("a request that violates the schema gets 400 problem+json naming the field")
+  void schemaViolationNamesTheField() {
+    Response r = http.call("createUnit", "POST", "/sites/" + sites.a.get("site") + "/units", admin, new JsonObject()
+      .put("floorId", sites.a.get("floor").toString()).put("name", "X").put("areaM2", "large").put("use", "office")
+      .put("footprint", TwoSites.rect(0, 0, 1, 1)));
+    assertEquals(400, r.status());
+    assertEquals("https://gridledger.io/problems/validation-failed", r.json().getString("type"));
+    assertTrue(r.json().getJsonArray("errors").stream().anyMatch(e -> ((JsonObject) e).getString("field").equals("/areaM2")),
+      r.text());
+
+    Response query = http.call("listSites", "GET", "/sites?limit=9999", admin, null);
+    assertEquals(400, query.status());
+    assertEquals("limit", query.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  private static Response ok(Set<String> succeeded, String operationId, Response r) {
+    assertTrue(r.status() >= 200 && r.status() < 300, () -> operationId + " expected success: " + r.status() + " " + r.text());
+    succeeded.add(operationId);
+    return r;
+  }
+}
