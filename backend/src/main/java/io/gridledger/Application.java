@@ -53,6 +53,32 @@ public final class Application {
   }
 
   public Future<Application> start() {
+    return openDatabase()
+      .compose(v -> SecretStore.jwtSecret(pool, config.section("auth").getString("jwtSecret")))
+      .compose(this::startApi)
+      .compose(v -> config.section("demo").getBoolean("enabled")
+        ? new DemoSeeder(vertx, pool, passwordHasher()).seedOnce() : Future.succeededFuture())
+      .map(v -> {
+        LOG.info("gridledger started port={} api={} docs={}", port(), ApiServer.API_BASE, "/docs");
+        return this;
+      });
+  }
+
+  /** Creates (or resets the password of) an admin: how a site without demo mode gets its first login. */
+  public Future<Void> createAdmin(String username, String password) {
+    PasswordHasher hasher = passwordHasher();
+    return openDatabase()
+      .compose(v -> vertx.executeBlocking(() -> hasher.hash(password), false))
+      .compose(hash -> pool.preparedQuery("INSERT INTO app_user (id, username, password_hash, role) "
+          + "VALUES ($1, $2, $3, 'admin') ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash "
+          + "WHERE app_user.role = 'admin'")
+        .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.randomUUID(), username, hash)))
+      .compose(rows -> rows.rowCount() == 1 ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new IllegalStateException("user " + username + " exists and is not an admin")));
+  }
+
+  /** Embedded PostgreSQL unless a URL is configured, then the schema migrated, then the pool. */
+  private Future<Void> openDatabase() {
     JsonObject db = config.section("db");
     return vertx.executeBlocking(() -> {
         String url = db.getString("url");
@@ -64,16 +90,9 @@ public final class Application {
         Migrations.migrate(settings);
         return settings;
       }, false)
-      .compose(settings -> {
+      .map(settings -> {
         pool = PgBuilder.pool().with(settings.pool()).with(settings.net()).connectingTo(settings.connect()).using(vertx).build();
-        return SecretStore.jwtSecret(pool, config.section("auth").getString("jwtSecret"));
-      })
-      .compose(this::startApi)
-      .compose(v -> config.section("demo").getBoolean("enabled")
-        ? new DemoSeeder(vertx, pool, passwordHasher()).seedOnce() : Future.succeededFuture())
-      .map(v -> {
-        LOG.info("gridledger started port={} api={} docs={}", port(), ApiServer.API_BASE, "/docs");
-        return this;
+        return null;
       });
   }
 

@@ -70,7 +70,8 @@ public final class PageQuery {
       } catch (RuntimeException e) {
         return Future.failedFuture(Problem.badRequest("invalid-cursor", "cursor", "The cursor is not one this API issued"));
       }
-      sql.append(" AND (sort_key, id) " + (descending ? "<" : ">") + " (?::" + field.sqlType() + ", ?::uuid)",
+      // The cursor carries text; declaring the parameters as text and casting in SQL works for every sort type.
+      sql.append(" AND (sort_key, id) " + (descending ? "<" : ">") + " (?::text::" + field.sqlType() + ", ?::text::uuid)",
         position[0], position[1]);
     }
     String direction = descending ? " DESC" : " ASC";
