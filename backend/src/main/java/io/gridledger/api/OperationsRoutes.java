@@ -27,8 +27,14 @@ final class OperationsRoutes {
     root.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
     root.get("/health").handler(this::readiness);
     root.get("/openapi.yaml").handler(this::contract);
-    root.get("/docs").handler(rc -> rc.redirect("/docs/"));
-    root.get("/docs/").handler(this::docsPage);
+    // Vert.x matches "/docs" and "/docs/" alike: one handler tells them apart, so relative asset URLs resolve.
+    root.get("/docs").handler(rc -> {
+      if (rc.request().path().endsWith("/")) {
+        docsPage(rc);
+      } else {
+        rc.redirect("/docs/");
+      }
+    });
     root.get("/docs/*").handler(StaticHandler.create(SWAGGER_UI).setCachingEnabled(true));
     root.get("/").handler(rc -> rc.redirect("/docs/"));
   }
