@@ -66,7 +66,7 @@ public final class PageQuery {
     if (cursor != null) {
       String[] position;
       try {
-        position = decode(cursor);
+        position = decode(cursor, sort, field);
       } catch (RuntimeException e) {
         return Future.failedFuture(Problem.badRequest("invalid-cursor", "cursor", "The cursor is not one this API issued"));
       }
@@ -87,7 +87,7 @@ public final class PageQuery {
         }
         items.add(row.getJsonObject("doc"));
         if (count == limit) {
-          next = encode(String.valueOf(row.getValue("sort_key")), row.getUUID("id"));
+          next = encode(sort, String.valueOf(row.getValue("sort_key")), row.getUUID("id"));
         }
       }
       boolean more = rows.size() > limit;
@@ -95,14 +95,27 @@ public final class PageQuery {
     });
   }
 
-  private static String encode(String sortKey, UUID id) {
-    String raw = new JsonArray().add(sortKey).add(id.toString()).encode();
+  /** The cursor names the sort it was made for, so it is refused (not misread) under another sort. */
+  private static String encode(String sort, String sortKey, UUID id) {
+    String raw = new JsonArray().add(sort).add(sortKey).add(id.toString()).encode();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String[] decode(String cursor) {
+  private static String[] decode(String cursor, String sort, SortField field) {
     JsonArray raw = new JsonArray(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
-    UUID.fromString(raw.getString(1));
-    return new String[] {raw.getString(0), raw.getString(1)};
+    if (!sort.equals(raw.getString(0))) {
+      throw new IllegalArgumentException("cursor made for sort " + raw.getString(0));
+    }
+    String value = raw.getString(1);
+    // Parsed here so a tampered cursor is a 400, never a database cast error.
+    switch (field.sqlType()) {
+      case "timestamptz" -> java.time.OffsetDateTime.parse(value);
+      case "numeric" -> new java.math.BigDecimal(value);
+      case "integer" -> Integer.parseInt(value);
+      case "date" -> java.time.LocalDate.parse(value);
+      default -> java.util.Objects.requireNonNull(value);
+    }
+    UUID.fromString(raw.getString(2));
+    return new String[] {value, raw.getString(2)};
   }
 }

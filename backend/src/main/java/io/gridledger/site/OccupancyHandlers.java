@@ -64,11 +64,11 @@ public final class OccupancyHandlers implements OperationBinder {
     JsonObject body = body(rc);
     LocalDate from = LocalDate.parse(body.getString("fromDate"));
     LocalDate to = body.getString("toDate") == null ? null : LocalDate.parse(body.getString("toDate"));
-    requireOrdered(from, to);
     List<UUID> unitIds = new ArrayList<>();
     body.getJsonArray("unitIds").forEach(id -> unitIds.add(UUID.fromString((String) id)));
     created(rc, oneRow(pool, TenantHandlers.visible(p, tenantId), "tenant").compose(tenant -> {
       requireEditor(p);
+      requireOrdered(from, to);
       UUID siteId = tenant.getUUID("site_id");
       return pool.withTransaction(conn -> insertAll(conn, siteId, tenantId, unitIds, from, to));
     }));

@@ -151,6 +151,8 @@ class SecurityTest {
       new JsonObject().put("name", "BMS A").put("siteIds", new JsonArray().add(siteA.toString())));
     assertEquals(201, created.status(), created.text());
     String key = created.json().getString("key");
+    assertFalse(http.call("listApiKeys", "GET", "/api-keys", admin, null).text().contains(key), "the list shows the secret");
+    assertFalse(backend.rows("SELECT * FROM api_key").encode().contains(key), "the database stores the key in clear");
     assertEquals(200, withKey("getSite", "GET", "/sites/" + siteA, key).status());
     assertEquals(List.of(siteA.toString()), ids(withKey("listSites", "GET", "/sites", key)));
     assertNotFound("getSite B with the key of A", withKey("getSite", "GET", "/sites/" + sites.b.get("site"), key));
@@ -296,11 +298,16 @@ class SecurityTest {
   @DisplayName("health, the contract and its docs are public, and /openapi.yaml is the contract")
   void operationalRoutesArePublic() {
     assertEquals(200, get("/health").status());
-    assertEquals(200, get("/docs/").status());
     Response contract = get("/openapi.yaml");
     assertEquals(200, contract.status());
     assertTrue(contract.text().startsWith("openapi: 3.1.0"), contract.text().substring(0, 40));
     assertEquals(ContractHttp.contractYaml(), contract.text(), "/openapi.yaml is not the published contract");
+    Response docs = get("/docs/");
+    assertEquals(200, docs.status(), () -> "/docs/ answered " + docs.status() + " to " + docs.headers().get("location"));
+    assertTrue(docs.text().contains("swagger-ui"), docs.text());
+    Response bare = get("/docs");
+    assertEquals(302, bare.status(), "/docs redirects to the page");
+    assertEquals(List.of("/docs/"), bare.headers().get("location"));
   }
 
   // --- helpers ---
