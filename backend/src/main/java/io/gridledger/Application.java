@@ -22,6 +22,19 @@ import io.gridledger.site.SiteHandlers;
 import io.gridledger.site.SiteImporter;
 import io.gridledger.site.TenantHandlers;
 import io.gridledger.site.UnitHandlers;
+import io.gridledger.site.SiteAccess;
+import io.gridledger.alarm.AlarmHandlers;
+import io.gridledger.alarm.AlarmService;
+import io.gridledger.ingest.DeadLetterStore;
+import io.gridledger.ingest.DeviceActivity;
+import io.gridledger.ingest.IngestService;
+import io.gridledger.ingest.MeterDirectory;
+import io.gridledger.ingest.ReadingsHandlers;
+import io.gridledger.ingest.mqtt.MqttGatewayServer;
+import io.gridledger.metering.IntervalRecompute;
+import io.gridledger.metering.IntervalService;
+import io.gridledger.metering.MeteringHandlers;
+import io.gridledger.metering.ReadingWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +59,10 @@ public final class Application {
   private EmbeddedDatabase embedded;
   private Pool pool;
   private ApiServer apiServer;
+  private MeterDirectory meterDirectory;
+  private DeviceActivity deviceActivity;
+  private MqttGatewayServer mqttServer;
+  private IntervalService intervalService;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -97,6 +114,39 @@ public final class Application {
   }
 
   private Future<Void> startApi(String jwtSecret) {
+    meterDirectory = new MeterDirectory(pool);
+    vertx.eventBus().<String>consumer(io.gridledger.site.SiteEvents.METERS_CHANGED, change -> meterDirectory.reload()
+      .onFailure(e -> LOG.warn("meter directory not reloaded: {}", e.getMessage())));
+    deviceActivity = new DeviceActivity(pool);
+    vertx.setPeriodic(5_000, id -> deviceActivity.flush()
+      .onFailure(e -> LOG.warn("device activity not saved: {}", e.getMessage())));
+    AlarmService alarms = new AlarmService(pool);
+    intervalService = new IntervalService(pool, meterDirectory, alarms);
+    return meterDirectory.reload()
+      .compose(v -> vertx.deployVerticle(intervalService))
+      .compose(v -> startHttp(jwtSecret))
+      .compose(v -> startMqtt());
+  }
+
+  /** One ingest pipeline per verticle: its group-commit writer lives on that verticle's event loop. */
+  private IngestService ingestFor(Vertx owner) {
+    JsonObject ingest = config.section("ingest");
+    ReadingWriter writer = new ReadingWriter(owner, pool, ingest.getInteger("batchSize"),
+      ingest.getInteger("maxPendingReadings"), ingest.getInteger("lingerMs"),
+      inserted -> IntervalRecompute.requestFor(owner, inserted));
+    return new IngestService(meterDirectory, writer, new DeadLetterStore(pool), deviceActivity);
+  }
+
+  private Future<Void> startMqtt() {
+    JsonObject mqtt = config.section("mqtt");
+    if (!mqtt.getBoolean("enabled") || mqtt.getString("brokerUrl") != null) {
+      return Future.succeededFuture();
+    }
+    mqttServer = new MqttGatewayServer(mqtt, pool, new ApiKeyStore(pool), this::ingestFor);
+    return vertx.deployVerticle(mqttServer).mapEmpty();
+  }
+
+  private Future<Void> startHttp(String jwtSecret) {
     JsonObject auth = config.section("auth");
     TokenService tokens = new TokenService(vertx, jwtSecret, auth.getInteger("tokenTtlSeconds"));
     ApiKeyStore apiKeys = new ApiKeyStore(pool);
@@ -104,15 +154,18 @@ public final class Application {
     LoginRateLimiter limiter = new LoginRateLimiter(auth.getInteger("loginMaxFailuresPerUser"),
       auth.getInteger("loginMaxAttemptsPerAddress"), auth.getInteger("loginWindowSeconds"));
     SiteImporter importer = new SiteImporter(pool);
-    List<OperationBinder> binders = List.of(
+    SiteAccess siteAccess = new SiteAccess(pool);
+    apiServer = new ApiServer(config.section("http"), pool, new Authenticator(tokens, apiKeys), owner -> List.of(
       new AuthHandlers(vertx, new UserStore(pool), apiKeys, tokens, hasher, limiter),
       new SiteHandlers(pool, importer),
       new BuildingHandlers(pool),
       new UnitHandlers(pool),
       new TenantHandlers(pool),
       new OccupancyHandlers(pool),
-      new MeterHandlers(pool));
-    apiServer = new ApiServer(config.section("http"), pool, new Authenticator(tokens, apiKeys), v -> binders);
+      new MeterHandlers(pool),
+      new ReadingsHandlers(ingestFor(owner), new DeadLetterStore(pool), siteAccess),
+      new MeteringHandlers(owner, pool, siteAccess),
+      new AlarmHandlers(pool)));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
 
@@ -122,6 +175,20 @@ public final class Application {
 
   public int port() {
     return apiServer.actualPort();
+  }
+
+  /** The MQTT gateway endpoint's port, or -1 when an external broker is used. */
+  public int mqttPort() {
+    return mqttServer == null ? -1 : mqttServer.actualPort();
+  }
+
+  /** Interval rebuilds waiting or running (0 when metering has caught up with stored readings). */
+  public Future<Integer> meteringBacklog() {
+    return Future.succeededFuture(intervalService == null ? 0 : intervalService.backlog());
+  }
+
+  public MeterDirectory meterDirectory() {
+    return meterDirectory;
   }
 
   public Pool pool() {

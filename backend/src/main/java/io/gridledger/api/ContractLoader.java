@@ -47,6 +47,7 @@ public final class ContractLoader {
         Object operation = item.getValue(method);
         if (operation instanceof JsonObject) {
           ((JsonObject) operation).remove("security");
+          dropTextSchemas((JsonObject) operation);
         }
         if (operation instanceof JsonObject && ((JsonObject) operation).containsKey("responses")) {
           rewriteResponses(((JsonObject) operation).getJsonObject("responses"));
@@ -54,6 +55,18 @@ public final class ContractLoader {
       }
     }
     return contract;
+  }
+
+  /**
+   * vertx-openapi hands a text/plain body to the JSON schema validator as a buffer, which it cannot validate; such
+   * bodies (CSV) are parsed and checked by their handlers, and their size is bounded by the body limit.
+   */
+  private static void dropTextSchemas(JsonObject operation) {
+    JsonObject body = operation.getJsonObject("requestBody");
+    JsonObject content = body == null ? null : body.getJsonObject("content");
+    if (content != null && content.getJsonObject(MediaType.TEXT_PLAIN) != null) {
+      content.getJsonObject(MediaType.TEXT_PLAIN).remove("schema");
+    }
   }
 
   private static void rewriteResponses(JsonObject responses) {

@@ -32,12 +32,19 @@ public final class PageQuery {
   private String sort;
   private String cursor;
   private int limit = 50;
+  private String idType = "uuid";
 
   public PageQuery(String fromAndJoins, String docExpression, Map<String, SortField> sortFields, String defaultSort) {
     this.sortFields = sortFields;
     this.sort = defaultSort;
     this.sql = new Sql("SELECT * FROM (SELECT " + docExpression + " AS doc, "
       + "%SORT% AS sort_key, id_col AS id FROM " + fromAndJoins + " WHERE true");
+  }
+
+  /** The tie-breaker column's type when it is not a uuid (it must be unique together with the sort key). */
+  public PageQuery idType(String sqlType) {
+    this.idType = sqlType;
+    return this;
   }
 
   public PageQuery where(String fragment, Object... params) {
@@ -71,7 +78,7 @@ public final class PageQuery {
         return Future.failedFuture(Problem.badRequest("invalid-cursor", "cursor", "The cursor is not one this API issued"));
       }
       // The cursor carries text; declaring the parameters as text and casting in SQL works for every sort type.
-      sql.append(" AND (sort_key, id) " + (descending ? "<" : ">") + " (?::text::" + field.sqlType() + ", ?::text::uuid)",
+      sql.append(" AND (sort_key, id) " + (descending ? "<" : ">") + " (?::text::" + field.sqlType() + ", ?::text::" + idType + ")",
         position[0], position[1]);
     }
     String direction = descending ? " DESC" : " ASC";
@@ -87,7 +94,7 @@ public final class PageQuery {
         }
         items.add(row.getJsonObject("doc"));
         if (count == limit) {
-          next = encode(sort, String.valueOf(row.getValue("sort_key")), row.getUUID("id"));
+          next = encode(sort, String.valueOf(row.getValue("sort_key")), String.valueOf(row.getValue("id")));
         }
       }
       boolean more = rows.size() > limit;
@@ -96,12 +103,12 @@ public final class PageQuery {
   }
 
   /** The cursor names the sort it was made for, so it is refused (not misread) under another sort. */
-  private static String encode(String sort, String sortKey, UUID id) {
-    String raw = new JsonArray().add(sort).add(sortKey).add(id.toString()).encode();
+  private static String encode(String sort, String sortKey, String id) {
+    String raw = new JsonArray().add(sort).add(sortKey).add(id).encode();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String[] decode(String cursor, String sort, SortField field) {
+  private String[] decode(String cursor, String sort, SortField field) {
     JsonArray raw = new JsonArray(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
     if (!sort.equals(raw.getString(0))) {
       throw new IllegalArgumentException("cursor made for sort " + raw.getString(0));
@@ -115,7 +122,9 @@ public final class PageQuery {
       case "date" -> java.time.LocalDate.parse(value);
       default -> java.util.Objects.requireNonNull(value);
     }
-    UUID.fromString(raw.getString(2));
-    return new String[] {value, raw.getString(2)};
+    if (idType.equals("uuid")) {
+      UUID.fromString(raw.getString(2));
+    }
+    return new String[] {value, java.util.Objects.requireNonNull(raw.getString(2))};
   }
 }

@@ -46,6 +46,11 @@ public final class Requests {
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
   }
 
+  /** RFC 3339 with seconds always present (OffsetDateTime.toString drops ":00", which the contract's date-time refuses). */
+  public static String timestamp(java.time.OffsetDateTime time) {
+    return time == null ? null : java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
+  }
+
   public static void respond(RoutingContext rc, int status, Future<?> result) {
     result.onSuccess(value -> {
       if (value == null || status == 204) {

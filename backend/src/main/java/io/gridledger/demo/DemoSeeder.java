@@ -56,6 +56,7 @@ public final class DemoSeeder {
       .compose(result -> {
         UUID siteId = UUID.fromString(result.getJsonObject("site").getString("id"));
         LOG.info("demo site imported site={} counts={}", siteId, result.getJsonObject("counts").encode());
+        vertx.eventBus().publish(io.gridledger.site.SiteEvents.METERS_CHANGED, "*");
         return createLogins(siteId, document.getJsonArray("tenants"))
           .compose(v -> pool.preparedQuery("INSERT INTO demo_seed (id, site_id) VALUES (1, $1)").execute(Tuple.of(siteId)))
           .mapEmpty();

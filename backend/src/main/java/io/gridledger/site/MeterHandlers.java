@@ -84,7 +84,8 @@ public final class MeterHandlers implements OperationBinder {
       location.level(), location.buildingId(), location.floorId(), location.unitId(), parentId,
       body.getNumber("multiplier", 1).doubleValue(), body.getJsonArray("registers"),
       body.getJsonObject("binding").getString("protocol"), body.getJsonObject("binding"),
-      body.getBoolean("criticalLoad", false)), "meter")));
+      body.getBoolean("criticalLoad", false)), "meter"))
+      .onSuccess(meter -> SiteEvents.metersChanged(rc.vertx(), meter.getString("id"))));
   }
 
   private void get(RoutingContext rc) {
@@ -137,7 +138,7 @@ public final class MeterHandlers implements OperationBinder {
           }
           return oneDoc(conn, sql.append(" WHERE m.id = ? RETURNING " + SiteDocs.METER + " AS doc", id), "meter");
         }));
-    }));
+    }).onSuccess(meter -> SiteEvents.metersChanged(rc.vertx(), id.toString())));
   }
 
   private void delete(RoutingContext rc) {
@@ -145,8 +146,14 @@ public final class MeterHandlers implements OperationBinder {
     UUID id = pathId(rc, "meterId");
     noContent(rc, oneRow(pool, visible(p, id), "meter").compose(found -> {
       requireEditor(p);
+      // Raw readings are never deleted with their meter: a meter that has reported stays, as the record they belong to.
+      return pool.preparedQuery("SELECT 1 FROM reading WHERE meter_id = $1 LIMIT 1").execute(Tuple.of(id));
+    }).compose(readings -> {
+      if (readings.size() > 0) {
+        throw io.gridledger.api.Problem.conflict("has-dependents", "The meter has readings; it cannot be deleted");
+      }
       return pool.preparedQuery("DELETE FROM meter WHERE id = $1").execute(Tuple.of(id));
-    }));
+    }).onSuccess(deleted -> SiteEvents.metersChanged(rc.vertx(), id.toString())));
   }
 
   private static Sql visible(Principal p, UUID id) {

@@ -109,7 +109,7 @@ public final class SiteHandlers implements OperationBinder {
 
   private void importSite(RoutingContext rc) {
     requireAdmin(Authenticator.principal(rc));
-    created(rc, importer.importSite(body(rc)));
+    created(rc, importer.importSite(body(rc)).onSuccess(result -> SiteEvents.metersChanged(rc.vertx(), "*")));
   }
 
   private static Sql visible(Principal p, UUID id) {

@@ -148,6 +148,8 @@ class ContractTest {
     ok(succeeded, "getMeter", http.call("getMeter", "GET", "/meters/" + meterId, admin, null));
     ok(succeeded, "updateMeter", http.call("updateMeter", "PATCH", "/meters/" + meterId, admin, new JsonObject().put("criticalLoad", true)));
 
+    exerciseMetering(succeeded);
+
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
     ok(succeeded, "deleteTenant", http.call("deleteTenant", "DELETE", "/tenants/" + tenantId, admin, null));
@@ -176,6 +178,60 @@ class ContractTest {
     Response query = http.call("listSites", "GET", "/sites?limit=9999", admin, null);
     assertEquals(400, query.status());
     assertEquals("limit", query.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+  }
+
+  /** Readings in, then every metering and alarm operation on what they produced. */
+  private void exerciseMetering(Set<String> succeeded) {
+    String meterId = sites.a.get("meter1").toString();
+    String siteId = sites.a.get("site").toString();
+    JsonArray readings = new JsonArray();
+    double[] values = {100, 101, 102, 103, 50, 105, 106};
+    String[] times = {"10:00", "10:05", "10:10", "10:15", "10:20", "10:30", "10:45"};
+    for (int i = 0; i < values.length; i++) {
+      readings.add(new JsonObject().put("meter", "A-M1").put("register", "energy_active_import")
+        .put("ts", "2026-11-02T" + times[i] + ":00Z").put("value", values[i]).put("unit", "kWh"));
+    }
+    readings.add(new JsonObject().put("meter", "NO-SUCH-METER").put("register", "energy_active_import")
+      .put("ts", "2026-11-02T10:00:00Z").put("value", 1).put("unit", "kWh"));
+    Response ingested = ok(succeeded, "ingestReadings", http.call("ingestReadings", "POST", "/readings", admin,
+      new JsonObject().put("gateway", "contract-test").put("readings", readings)));
+    assertEquals(new JsonObject().put("received", 8).put("stored", 7).put("duplicates", 0).put("rejected", 1), ingested.json());
+    Response csv = ok(succeeded, "importReadingsCsv", http.call("importReadingsCsv", "POST", "/sites/" + siteId
+      + "/readings/csv", admin, "meter,register,ts,value,unit\nA-M1,energy_active_import,2026-11-02T11:00:00Z,107,kWh\n",
+      "text/plain", java.util.Map.of()));
+    assertEquals(1, csv.json().getInteger("stored"));
+    ok(succeeded, "listMeterReadings", http.call("listMeterReadings", "GET", "/meters/" + meterId
+      + "/readings?register=energy_active_import&limit=3", admin, null));
+    JsonObject alarm = awaitAlarm(meterId);
+    ok(succeeded, "listAlarms", http.call("listAlarms", "GET", "/alarms?meterId=" + meterId, admin, null));
+    ok(succeeded, "getMeterConsumption", http.call("getMeterConsumption", "GET", "/meters/" + meterId
+      + "/consumption?from=2026-11-02T10:00:00Z&to=2026-11-02T11:00:00Z&interval=15m", admin, null));
+    ok(succeeded, "createMeterExchange", http.call("createMeterExchange", "POST", "/meters/" + meterId + "/exchanges",
+      admin, new JsonObject().put("register", "energy_active_import").put("ts", "2026-11-02T11:05:00Z")
+        .put("oldFinalValue", 107.5).put("newInitialValue", 0.1).put("newSerial", "A-M1-NEW")));
+    ok(succeeded, "listMeterExchanges", http.call("listMeterExchanges", "GET", "/meters/" + meterId + "/exchanges", admin, null));
+    ok(succeeded, "listDeadLetters", http.call("listDeadLetters", "GET", "/dead-letters?siteId=" + siteId, admin, null));
+    ok(succeeded, "getDeviceHealth", http.call("getDeviceHealth", "GET", "/sites/" + siteId + "/device-health", admin, null));
+    ok(succeeded, "acknowledgeAlarm", http.call("acknowledgeAlarm", "POST", "/alarms/" + alarm.getString("id")
+      + "/acknowledge", admin, null));
+    ok(succeeded, "clearAlarm", http.call("clearAlarm", "POST", "/alarms/" + alarm.getString("id") + "/clear", admin, null));
+  }
+
+  /** Intervals and their alarms are derived after the readings are stored; wait (bounded) for the quarantine alarm. */
+  private JsonObject awaitAlarm(String meterId) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Response r = http.call("listAlarms", "GET", "/alarms?kind=quarantine&meterId=" + meterId, admin, null);
+      if (!r.json().getJsonArray("items").isEmpty()) {
+        return r.json().getJsonArray("items").getJsonObject(0);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return fail("no quarantine alarm was raised for the decreasing reading");
   }
 
   private static Response ok(Set<String> succeeded, String operationId, Response r) {

@@ -28,6 +28,7 @@ class DemoRestartTest {
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("db", new JsonObject().put("embeddedDataDir", dataDir.resolve("postgres").toString())
         .put("embeddedPort", freePort()))
+      .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("auth", new JsonObject().put("passwordHashIterations", 1000))
       .put("demo", new JsonObject().put("enabled", true));
 

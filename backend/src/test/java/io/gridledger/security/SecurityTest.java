@@ -69,6 +69,7 @@ class SecurityTest {
       "userId", UUID.fromString(backend.rows("SELECT id FROM app_user WHERE username = 'operator-b'")
         .getJsonObject(0).getString("id")),
       "apiKeyId", UUID.fromString(key.json().getString("id"))));
+    siteB.put("alarmId", TwoSites.raiseQuarantineAlarm(http, admin, "B-M1", sites.b.get("meter1")));
   }
 
   @AfterAll
@@ -84,9 +85,9 @@ class SecurityTest {
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"));
-    assertEquals(14, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+    assertEquals(18, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"));
-    assertEquals(6, assertEveryOperationNotFound(tenantA1, unoccupied), "operations tried on site A's common objects");
+    assertEquals(10, assertEveryOperationNotFound(tenantA1, unoccupied), "operations tried on site A's common objects");
     assertEquals(before, snapshot(), "a refused request changed the database");
   }
 
@@ -321,7 +322,10 @@ class SecurityTest {
       if (path == null) {
         continue;
       }
-      Response r = http.call(op.id(), op.method(), path, token, op.hasBody() ? validBody(op.id(), ids) : null);
+      Response r = op.id().equals("importReadingsCsv")
+        ? http.call(op.id(), op.method(), path, token, "meter,register,ts,value,unit\nB-M1,energy_active_import,"
+          + "2026-10-02T00:00:00Z,1,kWh\n", "text/plain", Map.of())
+        : http.call(op.id(), op.method(), path + validQuery(op.id()), token, op.hasBody() ? validBody(op.id(), ids) : null);
       if (r.status() != 404 || !r.json().getString("type").equals(PROBLEM + "not-found")) {
         leaks.add(op.id() + " " + op.method() + " " + path + " answered " + r.status() + ": " + r.text());
       }
@@ -348,6 +352,11 @@ class SecurityTest {
     return any ? out.toString() : null;
   }
 
+  /** Required query parameters, so a refusal is about scope, not validation. */
+  private static String validQuery(String operationId) {
+    return operationId.equals("getMeterConsumption") ? "?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z" : "";
+  }
+
   /** A minimal body the contract accepts, so a refusal is about scope, not validation. */
   private static JsonObject validBody(String operationId, Map<String, UUID> ids) {
     String unitId = ids.getOrDefault("unitId", UUID.randomUUID()).toString();
@@ -366,6 +375,8 @@ class SecurityTest {
         .put("registers", new JsonArray().add(new JsonObject().put("name", "energy_active_import").put("unit", "kWh")))
         .put("binding", new JsonObject().put("protocol", "manual"));
       case "updateMeter" -> new JsonObject().put("criticalLoad", true);
+      case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
+        .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;
     };
     assertNotNull(body, "add a minimal valid body for " + operationId);

@@ -45,6 +45,7 @@ public final class TestBackend implements AutoCloseable {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
       .put("db", new JsonObject().put("url", dbUrl).put("poolSize", 4))
+      .put("mqtt", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
       .put("auth", new JsonObject().put("passwordHashIterations", TEST_HASH_ITERATIONS))
       .put("log", new JsonObject().put("format", "text"));
     config.mergeIn(overrides, true);
@@ -65,6 +66,15 @@ public final class TestBackend implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The port of the backend's MQTT gateway endpoint. */
+  public int mqttPort() {
+    return app.mqttPort();
+  }
+
+  public Application app() {
+    return app;
   }
 
   public io.vertx.sqlclient.Pool pool() {
@@ -104,5 +114,6 @@ public final class TestBackend implements AutoCloseable {
   public void close() {
     app.stop().await();
     vertx.close().await();
+    TestDatabase.drop(dbUrl);
   }
 }

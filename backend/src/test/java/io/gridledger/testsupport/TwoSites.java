@@ -106,6 +106,36 @@ public final class TwoSites {
     return new SiteIds(ids);
   }
 
+  /**
+   * Produces a quarantine alarm on a meter the way the field would: a register that runs backwards. Returns the
+   * alarm's id once metering has raised it (bounded wait: intervals are derived after the readings are stored).
+   */
+  public static UUID raiseQuarantineAlarm(ContractHttp http, String adminToken, String serial, UUID meterId) {
+    JsonArray readings = new JsonArray();
+    double[] values = {500, 501, 250, 502};
+    for (int i = 0; i < values.length; i++) {
+      readings.add(new JsonObject().put("meter", serial).put("register", "energy_active_import")
+        .put("ts", "2026-10-01T0" + i + ":00:00Z").put("value", values[i]).put("unit", "kWh"));
+    }
+    ContractHttp.Response r = http.call("ingestReadings", "POST", "/readings", adminToken,
+      new JsonObject().put("readings", readings));
+    assertEquals(202, r.status(), r::text);
+    for (int attempt = 0; attempt < 100; attempt++) {
+      JsonArray alarms = http.call("listAlarms", "GET", "/alarms?kind=quarantine&meterId=" + meterId, adminToken, null)
+        .json().getJsonArray("items");
+      if (!alarms.isEmpty()) {
+        return UUID.fromString(alarms.getJsonObject(0).getString("id"));
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("no quarantine alarm was raised on " + serial);
+  }
+
   public static JsonArray rect(double x0, double y0, double x1, double y1) {
     return new JsonArray().add(new JsonArray().add(x0).add(y0)).add(new JsonArray().add(x1).add(y0))
       .add(new JsonArray().add(x1).add(y1)).add(new JsonArray().add(x0).add(y1));

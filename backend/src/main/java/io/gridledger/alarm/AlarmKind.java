@@ -1,0 +1,29 @@
+package io.gridledger.alarm;
+
+import java.util.Locale;
+
+/** The alarms the platform raises, with the severity an operator should read them at. */
+public enum AlarmKind {
+  DEVICE_OFFLINE("warning"),
+  GATEWAY_OFFLINE("warning"),
+  ROLLOVER("info"),
+  QUARANTINE("warning"),
+  METER_EXCHANGE_INCONSISTENT("warning"),
+  LEAK("critical"),
+  ABNORMAL_CONSUMPTION("warning"),
+  NEGATIVE_REMAINDER("warning");
+
+  private final String severity;
+
+  AlarmKind(String severity) {
+    this.severity = severity;
+  }
+
+  public String severity() {
+    return severity;
+  }
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

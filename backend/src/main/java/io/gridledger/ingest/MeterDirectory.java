@@ -1,0 +1,131 @@
+package io.gridledger.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Finds the meter a reading belongs to from what a device knows: its serial (and gateway). Kept in memory and
+ * reloaded periodically and when an unknown serial shows up, so ingest does not query the site model per reading.
+ */
+public final class MeterDirectory {
+
+  /** A register as the site model declares it. */
+  public record RegisterDef(String name, String unit, Double maxValue) {
+  }
+
+  /** What ingest and metering need to know about a meter. */
+  public record MeterRef(UUID id, UUID siteId, String serial, String kind, String protocol, String gateway,
+                         double multiplier, Map<String, RegisterDef> registers, JsonObject binding) {
+  }
+
+  private static final long MIN_RELOAD_INTERVAL_MS = 2_000;
+
+  private final Pool pool;
+  private volatile Map<String, List<MeterRef>> bySerial = Map.of();
+  private volatile Map<UUID, MeterRef> byId = Map.of();
+  private volatile long loadedAtMs;
+  private Future<Void> loading;
+  private boolean reloadAgain;
+
+  public MeterDirectory(Pool pool) {
+    this.pool = pool;
+  }
+
+  public synchronized Future<Void> reload() {
+    if (loading != null) {
+      // A change may have landed after the running load read the table: load once more after it.
+      reloadAgain = true;
+      return loading;
+    }
+    loading = pool.query("SELECT m.id, m.site_id, m.serial, m.kind, m.protocol, m.multiplier, m.registers, m.binding "
+        + "FROM meter m").execute()
+      .map(rows -> {
+        Map<String, List<MeterRef>> serials = new HashMap<>();
+        Map<UUID, MeterRef> ids = new HashMap<>();
+        for (Row row : rows) {
+          MeterRef ref = toRef(row);
+          serials.computeIfAbsent(ref.serial(), k -> new ArrayList<>(1)).add(ref);
+          ids.put(ref.id(), ref);
+        }
+        bySerial = serials;
+        byId = ids;
+        loadedAtMs = System.currentTimeMillis();
+        return (Void) null;
+      })
+      .eventually(() -> {
+        boolean again;
+        synchronized (this) {
+          loading = null;
+          again = reloadAgain;
+          reloadAgain = false;
+        }
+        return again ? reload() : Future.succeededFuture();
+      });
+    return loading;
+  }
+
+  /** Reloads if an unknown serial was asked for and the last load is not too recent (bounded database load). */
+  public synchronized Future<Void> reloadIfStale() {
+    if (loading != null) {
+      return loading;   // a change notification is being applied: wait for it rather than miss the new meter
+    }
+    return System.currentTimeMillis() - loadedAtMs < MIN_RELOAD_INTERVAL_MS ? Future.succeededFuture() : reload();
+  }
+
+  public boolean knows(String serial) {
+    return bySerial.containsKey(serial);
+  }
+
+  public MeterRef byId(UUID id) {
+    return byId.get(id);
+  }
+
+  public List<MeterRef> all() {
+    return List.copyOf(byId.values());
+  }
+
+  /**
+   * The meter with this serial among the allowed sites (null = any). A gateway's own meters win when a serial
+   * exists on several sites; otherwise an ambiguous serial resolves to nothing rather than to a guess.
+   */
+  public MeterRef resolve(String serial, String gateway, Set<UUID> allowedSites) {
+    return resolve(serial, gateway, allowedSites, false);
+  }
+
+  /** With {@code gatewayOwnsMeter}, only a meter bound to that gateway matches: a gateway writes its own meters only. */
+  public MeterRef resolve(String serial, String gateway, Set<UUID> allowedSites, boolean gatewayOwnsMeter) {
+    List<MeterRef> candidates = bySerial.getOrDefault(serial, List.of()).stream()
+      .filter(m -> allowedSites == null || allowedSites.contains(m.siteId()))
+      .filter(m -> !gatewayOwnsMeter || (gateway != null && gateway.equals(m.gateway())))
+      .toList();
+    if (candidates.size() > 1 && gateway != null) {
+      candidates = candidates.stream().filter(m -> gateway.equals(m.gateway())).toList();
+    }
+    return candidates.size() == 1 ? candidates.get(0) : null;
+  }
+
+  private static MeterRef toRef(Row row) {
+    Map<String, RegisterDef> registers = new HashMap<>();
+    JsonArray list = (JsonArray) row.getJson("registers");
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject r = list.getJsonObject(i);
+      Number max = r.getNumber("maxValue");
+      registers.put(r.getString("name"), new RegisterDef(r.getString("name"), r.getString("unit"),
+        max == null ? null : max.doubleValue()));
+    }
+    JsonObject binding = (JsonObject) row.getJson("binding");
+    return new MeterRef(row.getUUID("id"), row.getUUID("site_id"), row.getString("serial"), row.getString("kind"),
+      row.getString("protocol"), binding.getString("gateway"), row.getBigDecimal("multiplier").doubleValue(),
+      Map.copyOf(registers), binding);
+  }
+}

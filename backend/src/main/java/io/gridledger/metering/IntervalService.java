@@ -1,0 +1,261 @@
+package io.gridledger.metering;
+
+import io.gridledger.alarm.AlarmKind;
+import io.gridledger.alarm.AlarmService;
+import io.gridledger.ingest.MeterDirectory;
+import io.gridledger.metering.vee.Anomaly;
+import io.gridledger.metering.vee.IntervalCalculator;
+import io.gridledger.metering.vee.IntervalResult;
+import io.gridledger.metering.vee.IntervalValue;
+import io.gridledger.metering.vee.MeterExchange;
+import io.gridledger.metering.vee.RegisterReading;
+import io.gridledger.metering.vee.RegisterSpec;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Keeps interval_consumption equal to what {@link IntervalCalculator} derives from the raw readings. Requests for a
+ * span of a register are merged while waiting; each is then rebuilt from the readings bracketing the span, so late,
+ * out-of-order and corrected data gives the same intervals as data that came in order. Quarantined readings and
+ * anomalies become rows and alarms. At start it also rebuilds what arrived in the last day, in case the process died
+ * between storing readings and deriving their intervals.
+ */
+public final class IntervalService extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IntervalService.class);
+  public static final Duration INTERVAL = Duration.ofMinutes(15);
+  private static final int CONCURRENT_SERIES = 4;
+  /** A gap longer than this is not bridged by one estimate: such data waits for a manual estimate instead. */
+  private static final Duration MAX_BRIDGE = Duration.ofDays(35);
+
+  private record Span(UUID meterId, String register, Instant from, Instant to) {
+  }
+
+  private final Pool pool;
+  private final MeterDirectory meters;
+  private final AlarmService alarms;
+  private final Map<String, Span> pending = new LinkedHashMap<>();
+  /** Series being rebuilt: a second rebuild of the same series waits, so two never overwrite each other. */
+  private final java.util.Set<String> runningKeys = new java.util.HashSet<>();
+  private int running;
+
+  public IntervalService(Pool pool, MeterDirectory meters, AlarmService alarms) {
+    this.pool = pool;
+    this.meters = meters;
+    this.alarms = alarms;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<JsonArray>localConsumer(IntervalRecompute.ADDRESS, message -> {
+      message.body().forEach(o -> enqueue((JsonObject) o));
+      drain();
+    });
+    return pool.query("SELECT meter_id, register, min(ts) AS from_ts, max(ts) AS to_ts FROM reading "
+        + "WHERE received_at > now() - interval '1 day' GROUP BY meter_id, register").execute()
+      .onSuccess(rows -> {
+        for (Row row : rows) {
+          if (RegisterVocabulary.isCumulative(row.getString("register"))) {
+            merge(new Span(row.getUUID("meter_id"), row.getString("register"),
+              row.getOffsetDateTime("from_ts").toInstant(), row.getOffsetDateTime("to_ts").toInstant()));
+          }
+        }
+        drain();
+      });
+  }
+
+  /** How many spans wait or run; tests and benchmarks wait for zero. */
+  public int backlog() {
+    return pending.size() + running;
+  }
+
+  private void enqueue(JsonObject entry) {
+    merge(new Span(UUID.fromString(entry.getString("meterId")), entry.getString("register"),
+      Instant.parse(entry.getString("from")), Instant.parse(entry.getString("to"))));
+  }
+
+  private void merge(Span span) {
+    pending.merge(span.meterId() + "|" + span.register(), span, (a, b) -> new Span(a.meterId(), a.register(),
+      a.from().isBefore(b.from()) ? a.from() : b.from(), a.to().isAfter(b.to()) ? a.to() : b.to()));
+  }
+
+  private void drain() {
+    Iterator<Map.Entry<String, Span>> it = pending.entrySet().iterator();
+    while (running < CONCURRENT_SERIES && it.hasNext()) {
+      Map.Entry<String, Span> next = it.next();
+      String key = next.getKey();
+      if (runningKeys.contains(key)) {
+        continue;
+      }
+      Span span = next.getValue();
+      it.remove();
+      runningKeys.add(key);
+      running++;
+      rebuild(span).onComplete(done -> {
+        running--;
+        runningKeys.remove(key);
+        if (done.failed()) {
+          LOG.error("interval rebuild failed meter={} register={} error={}", span.meterId(), span.register(),
+            done.cause().getMessage());
+        }
+        drain();
+      });
+    }
+  }
+
+  private Future<Void> rebuild(Span span) {
+    MeterDirectory.MeterRef meter = meters.byId(span.meterId());
+    Future<MeterDirectory.MeterRef> known = meter != null ? Future.succeededFuture(meter)
+      : meters.reload().map(v -> meters.byId(span.meterId()));
+    return known.compose(ref -> ref == null ? Future.succeededFuture()
+      : pool.withTransaction(conn -> rebuild(conn, ref, span)));
+  }
+
+  private Future<Void> rebuild(SqlConnection conn, MeterDirectory.MeterRef meter, Span span) {
+    Tuple key = Tuple.of(span.meterId(), span.register(), at(span.from()), at(span.to()), at(span.from().minus(MAX_BRIDGE)),
+      at(span.to().plus(MAX_BRIDGE)));
+    // The window reaches to the last good reading before the span and the first after it, so every interval the
+    // span touches is bracketed by real readings on both sides.
+    String window = "SELECT (SELECT max(r.ts) FROM reading r WHERE r.meter_id = $1 AND r.register = $2 AND r.ts < $3 "
+      + "AND r.ts >= $5 AND NOT EXISTS (SELECT 1 FROM reading_quarantine q WHERE q.meter_id = r.meter_id "
+      + "AND q.register = r.register AND q.ts = r.ts)) AS w_from, "
+      + "(SELECT min(r.ts) FROM reading r WHERE r.meter_id = $1 AND r.register = $2 AND r.ts > $4 AND r.ts <= $6) AS w_to";
+    return conn.preparedQuery(window).execute(key).compose(rows -> {
+      Row w = rows.iterator().next();
+      Instant from = w.getOffsetDateTime("w_from") == null ? span.from() : w.getOffsetDateTime("w_from").toInstant();
+      Instant to = w.getOffsetDateTime("w_to") == null ? span.to() : w.getOffsetDateTime("w_to").toInstant();
+      return load(conn, meter, span.register(), from, to)
+        .compose(result -> store(conn, meter, span, from, to, result));
+    });
+  }
+
+  private Future<IntervalResult> load(SqlConnection conn, MeterDirectory.MeterRef meter, String register, Instant from,
+                                      Instant to) {
+    Tuple range = Tuple.of(meter.id(), register, at(from), at(to));
+    return conn.preparedQuery("SELECT ts, value FROM reading WHERE meter_id = $1 AND register = $2 AND ts >= $3 "
+        + "AND ts <= $4 ORDER BY ts").execute(range)
+      .compose(readingRows -> conn.preparedQuery("SELECT ts, old_final_value, new_initial_value FROM meter_exchange "
+          + "WHERE meter_id = $1 AND register = $2 AND ts > $3 AND ts <= $4 ORDER BY ts").execute(range)
+        .map(exchangeRows -> {
+          List<RegisterReading> readings = new ArrayList<>(readingRows.size());
+          readingRows.forEach(r -> readings.add(new RegisterReading(r.getOffsetDateTime("ts").toInstant(), r.getDouble("value"))));
+          List<MeterExchange> exchanges = new ArrayList<>();
+          exchangeRows.forEach(e -> exchanges.add(new MeterExchange(e.getOffsetDateTime("ts").toInstant(),
+            e.getDouble("old_final_value"), e.getDouble("new_initial_value"))));
+          MeterDirectory.RegisterDef def = meter.registers().get(register);
+          RegisterSpec spec = new RegisterSpec(def == null ? null : def.maxValue(), meter.multiplier(),
+            RegisterLimits.maxRatePerHour(def), RegisterLimits.resolution(def));
+          return IntervalCalculator.compute(readings, exchanges, spec, INTERVAL, alignUp(from), alignDown(to));
+        }));
+  }
+
+  private Future<Void> store(SqlConnection conn, MeterDirectory.MeterRef meter, Span span, Instant from,
+                             Instant to, IntervalResult result) {
+    String register = span.register();
+    Tuple range = Tuple.of(meter.id(), register, at(alignUp(from)), at(alignDown(to)));
+    List<Tuple> intervals = new ArrayList<>(result.intervals().size());
+    for (IntervalValue v : result.intervals()) {
+      intervals.add(Tuple.of(meter.id(), register, at(v.start()), at(v.end()), v.consumption(),
+        v.quality().name().toLowerCase()));
+    }
+    List<Tuple> quarantined = new ArrayList<>();
+    for (Anomaly a : result.anomalies()) {
+      if (result.quarantined().contains(a.ts())) {
+        quarantined.add(Tuple.of(meter.id(), register, at(a.ts()), a.kind().name().toLowerCase() + ": " + a.detail()));
+      }
+    }
+    java.util.Set<Instant> alreadyQuarantined = new java.util.HashSet<>();
+    return conn.preparedQuery("SELECT ts FROM reading_quarantine WHERE meter_id = $1 AND register = $2 AND ts >= $3 "
+        + "AND ts <= $4").execute(Tuple.of(meter.id(), register, at(from), at(to)))
+      .compose(rows -> {
+        rows.forEach(row -> alreadyQuarantined.add(row.getOffsetDateTime("ts").toInstant()));
+        return conn.preparedQuery("DELETE FROM interval_consumption WHERE meter_id = $1 AND register = $2 "
+        + "AND interval_start >= $3 AND interval_end <= $4").execute(range);
+      })
+      .compose(v -> intervals.isEmpty() ? Future.succeededFuture() : conn.preparedQuery("INSERT INTO interval_consumption "
+        + "(meter_id, register, interval_start, interval_end, consumption, quality) VALUES ($1, $2, $3, $4, $5, $6)")
+        .executeBatch(intervals))
+      .compose(v -> conn.preparedQuery("DELETE FROM reading_quarantine WHERE meter_id = $1 AND register = $2 "
+        + "AND ts >= $3 AND ts <= $4").execute(Tuple.of(meter.id(), register, at(from), at(to))))
+      .compose(v -> quarantined.isEmpty() ? Future.succeededFuture() : conn.preparedQuery("INSERT INTO reading_quarantine "
+        + "(meter_id, register, ts, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING").executeBatch(quarantined))
+      .compose(v -> raiseAlarms(meter, register, newAnomalies(result, span, alreadyQuarantined)));
+  }
+
+  /**
+   * A rebuild sees every anomaly in its window again; only those not already known become alarms: quarantines not
+   * recorded before, and rollovers among the readings that caused this rebuild. Duplicate conflicts are logged, not
+   * alarmed (the stored value is kept; the other one was never stored).
+   */
+  private static List<Anomaly> newAnomalies(IntervalResult result, Span span, java.util.Set<Instant> alreadyQuarantined) {
+    List<Anomaly> fresh = new ArrayList<>();
+    for (Anomaly a : result.anomalies()) {
+      boolean inSpan = !a.ts().isBefore(span.from()) && !a.ts().isAfter(span.to());
+      switch (a.kind()) {
+        case DUPLICATE_CONFLICT -> LOG.info("duplicate conflict meter={} ts={} detail={}", span.meterId(), a.ts(),
+          a.detail().replace(' ', '_'));
+        case ROLLOVER -> {
+          if (inSpan) {
+            fresh.add(a);
+          }
+        }
+        default -> {
+          if (result.quarantined().contains(a.ts()) ? !alreadyQuarantined.contains(a.ts()) : inSpan) {
+            fresh.add(a);
+          }
+        }
+      }
+    }
+    return fresh;
+  }
+
+  private Future<Void> raiseAlarms(MeterDirectory.MeterRef meter, String register, List<Anomaly> anomalies) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Anomaly a : anomalies) {
+      AlarmKind kind = switch (a.kind()) {
+        case ROLLOVER -> AlarmKind.ROLLOVER;
+        case EXCHANGE_INCONSISTENT -> AlarmKind.METER_EXCHANGE_INCONSISTENT;
+        default -> AlarmKind.QUARANTINE;
+      };
+      JsonObject details = new JsonObject().put("register", register).put("ts", a.ts().toString())
+        .put("previousValue", a.previousValue()).put("value", a.value()).put("rule", a.kind().name().toLowerCase())
+        .put("detail", a.detail());
+      String message = meter.serial() + " " + register + ": " + a.detail();
+      chain = chain.compose(v -> alarms.raise(meter.siteId(), meter.id(), kind, message, details));
+    }
+    return chain;
+  }
+
+  static Instant alignUp(Instant t) {
+    long step = INTERVAL.getSeconds();
+    long s = Math.floorDiv(t.getEpochSecond() + step - 1 + (t.getNano() > 0 ? 1 : 0), step) * step;
+    return Instant.ofEpochSecond(s);
+  }
+
+  static Instant alignDown(Instant t) {
+    long step = INTERVAL.getSeconds();
+    return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), step) * step);
+  }
+
+  private static java.time.OffsetDateTime at(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,182 @@
+package io.gridledger.metering;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Group commit for raw readings. Submitters (an MQTT message, an HTTP batch, a Modbus poll) hand over their readings
+ * and get a future that completes only once the readings are committed in PostgreSQL: that is when a gateway gets
+ * its PUBACK or an HTTP client its 202. Readings from many submitters share one multi-row INSERT, which is what makes
+ * high rates possible with that guarantee. Duplicates (same meter, register, ts) are stored once.
+ */
+public final class ReadingWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReadingWriter.class);
+  private static final String INSERT = "INSERT INTO reading (meter_id, register, ts, value, quality, source, gateway) "
+    + "SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::text[]) "
+    + "ON CONFLICT DO NOTHING RETURNING meter_id, register, ts";
+
+  /** What a submitter learns: how many of its readings were new (the rest were duplicates). */
+  public record Written(int inserted, int duplicates) {
+  }
+
+  private record Pending(List<StoredReading> readings, Promise<Written> promise) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final int maxBatch;
+  private final int maxPending;
+  private final long lingerMs;
+  private final Consumer<List<StoredReading>> onInserted;
+  private final Set<YearMonth> partitionsEnsured = new HashSet<>();
+  private List<Pending> queue = new ArrayList<>();
+  private int queuedReadings;
+  private int inFlight;
+  private long timerId = -1;
+
+  /**
+   * @param maxBatch   readings per INSERT
+   * @param maxPending readings waiting at most; beyond that submit fails fast and the sender retries later
+   * @param lingerMs   how long a lone submission waits for company before it is written anyway
+   * @param onInserted called with the readings that were new, after they are committed
+   */
+  public ReadingWriter(Vertx vertx, Pool pool, int maxBatch, int maxPending, long lingerMs,
+                       Consumer<List<StoredReading>> onInserted) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.maxBatch = maxBatch;
+    this.maxPending = maxPending;
+    this.lingerMs = lingerMs;
+    this.onInserted = onInserted;
+  }
+
+  /** Must be called on one event loop (the owning verticle's); the future completes there. */
+  public Future<Written> submit(List<StoredReading> readings) {
+    if (readings.isEmpty()) {
+      return Future.succeededFuture(new Written(0, 0));
+    }
+    if (queuedReadings + readings.size() > maxPending) {
+      return Future.failedFuture(new IllegalStateException("ingest backlog full: " + queuedReadings + " readings waiting"));
+    }
+    Promise<Written> promise = Promise.promise();
+    queue.add(new Pending(readings, promise));
+    queuedReadings += readings.size();
+    if (queuedReadings >= maxBatch && inFlight < 2) {
+      flush();
+    } else if (timerId < 0) {
+      timerId = vertx.setTimer(lingerMs, id -> {
+        timerId = -1;
+        flush();
+      });
+    }
+    return promise.future();
+  }
+
+  private void flush() {
+    if (queue.isEmpty()) {
+      return;
+    }
+    List<Pending> batch = queue;
+    queue = new ArrayList<>();
+    queuedReadings = 0;
+    inFlight++;
+    List<StoredReading> all = new ArrayList<>();
+    batch.forEach(p -> all.addAll(p.readings()));
+    ensurePartitions(all)
+      .compose(v -> pool.preparedQuery(INSERT).execute(columns(all)))
+      .onComplete(result -> {
+        inFlight--;
+        if (result.failed()) {
+          LOG.error("reading insert failed readings={} error={}", all.size(), result.cause().getMessage());
+          batch.forEach(p -> p.promise().fail(result.cause()));
+        } else {
+          Set<String> inserted = new HashSet<>();
+          for (Row row : result.result()) {
+            inserted.add(row.getUUID("meter_id") + "|" + row.getString("register") + "|"
+              + row.getOffsetDateTime("ts").toInstant());
+          }
+          List<StoredReading> fresh = new ArrayList<>(inserted.size());
+          for (Pending p : batch) {
+            int mine = 0;
+            for (StoredReading r : p.readings()) {
+              if (inserted.remove(r.key())) {
+                mine++;
+                fresh.add(r);
+              }
+            }
+            p.promise().complete(new Written(mine, p.readings().size() - mine));
+          }
+          onInserted.accept(fresh);
+        }
+        if (!queue.isEmpty() && (queuedReadings >= maxBatch || timerId < 0)) {
+          flush();
+        }
+      });
+  }
+
+  /** Monthly partitions are created on first use; rows for a month whose partition cannot exist go to the default. */
+  private Future<Void> ensurePartitions(List<StoredReading> readings) {
+    Set<YearMonth> months = new HashSet<>();
+    for (StoredReading r : readings) {
+      YearMonth month = YearMonth.from(r.ts().atOffset(ZoneOffset.UTC));
+      if (!partitionsEnsured.contains(month)) {
+        months.add(month);
+      }
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (YearMonth month : months) {
+      chain = chain.compose(v -> pool.preparedQuery("SELECT ensure_reading_partition($1)")
+        .execute(Tuple.of(month.atDay(1)))
+        .recover(e -> {
+          // Two instances racing to create the same partition: the loser's error is harmless.
+          LOG.debug("partition {} not created: {}", month, e.getMessage());
+          return Future.succeededFuture();
+        })
+        .map(rows -> {
+          partitionsEnsured.add(month);
+          return null;
+        }));
+    }
+    return chain;
+  }
+
+  private static Tuple columns(List<StoredReading> rows) {
+    int n = rows.size();
+    java.util.UUID[] meters = new java.util.UUID[n];
+    String[] registers = new String[n];
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    Double[] values = new Double[n];
+    String[] qualities = new String[n];
+    String[] sources = new String[n];
+    String[] gateways = new String[n];
+    for (int i = 0; i < n; i++) {
+      StoredReading r = rows.get(i);
+      meters[i] = r.meterId();
+      registers[i] = r.register();
+      times[i] = r.ts().atOffset(ZoneOffset.UTC);
+      values[i] = r.value();
+      qualities[i] = r.quality();
+      sources[i] = r.source();
+      gateways[i] = r.gateway();
+    }
+    return Tuple.of(meters, registers, times, values, qualities, sources, gateways);
+  }
+
+}
