@@ -30,6 +30,7 @@ import io.gridledger.ingest.DeviceActivity;
 import io.gridledger.ingest.IngestService;
 import io.gridledger.ingest.MeterDirectory;
 import io.gridledger.ingest.ReadingsHandlers;
+import io.gridledger.ingest.mqtt.MqttBrokerSubscriber;
 import io.gridledger.ingest.mqtt.MqttGatewayServer;
 import io.gridledger.metering.IntervalRecompute;
 import io.gridledger.metering.IntervalService;
@@ -139,8 +140,11 @@ public final class Application {
 
   private Future<Void> startMqtt() {
     JsonObject mqtt = config.section("mqtt");
-    if (!mqtt.getBoolean("enabled") || mqtt.getString("brokerUrl") != null) {
+    if (!mqtt.getBoolean("enabled")) {
       return Future.succeededFuture();
+    }
+    if (mqtt.getString("brokerUrl") != null) {
+      return vertx.deployVerticle(new MqttBrokerSubscriber(mqtt, this::ingestFor)).mapEmpty();
     }
     mqttServer = new MqttGatewayServer(mqtt, pool, new ApiKeyStore(pool), this::ingestFor);
     return vertx.deployVerticle(mqttServer).mapEmpty();
