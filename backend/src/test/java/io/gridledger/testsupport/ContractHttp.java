@@ -65,7 +65,8 @@ public final class ContractHttp {
   public static synchronized String contractYaml() {
     if (contractYaml == null) {
       try {
-        contractYaml = Files.readString(Path.of("..", "api-spec", "openapi.yaml"));
+        Path fromModule = Path.of("..", "api-spec", "openapi.yaml");
+        contractYaml = Files.readString(Files.exists(fromModule) ? fromModule : Path.of("api-spec", "openapi.yaml"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,0 +1,169 @@
+package io.gridledger.bench;
+
+import io.gridledger.testsupport.ContractHttp;
+import io.gridledger.testsupport.TestBackend;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * MQTT -> backend -> durable PostgreSQL rows, measured end to end on this machine. Gateways publish QoS 1 batches
+ * to the backend's gateway endpoint; a PUBACK means the readings are committed, so publish-to-PUBACK is
+ * publish-to-durable. Prints readings/s, messages/s, latency percentiles and heap.
+ *
+ * <p>Run: {@code mvn -q -B -pl backend exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.gridledger.bench.MqttIngestBenchmark -Dexec.args="60 500 8"} (seconds, readings per message,
+ * gateways). Uses the embedded PostgreSQL of the tests unless GRIDLEDGER_TEST_DB_URL names a server.
+ */
+public final class MqttIngestBenchmark {
+
+  private static final int METERS_PER_GATEWAY = 250;
+  private static final int IN_FLIGHT_PER_GATEWAY = 16;
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    int readingsPerMessage = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+    int gateways = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    try (TestBackend backend = TestBackend.start(new JsonObject()
+      .put("db", new JsonObject().put("poolSize", 8))
+      .put("log", new JsonObject().put("level", "WARN")))) {
+      String key = setUp(backend, gateways);
+      run(backend, key, seconds, readingsPerMessage, gateways);
+    }
+    System.exit(0);
+  }
+
+  /** A site with {@code gateways} x METERS_PER_GATEWAY meters, each bound to its gateway; returns a gateway API key. */
+  private static String setUp(TestBackend backend, int gateways) {
+    ContractHttp http = ContractHttp.of(backend);
+    String admin = backend.login(TestBackend.ADMIN);
+    JsonArray meters = new JsonArray();
+    for (int g = 0; g < gateways; g++) {
+      for (int m = 0; m < METERS_PER_GATEWAY; m++) {
+        meters.add(new JsonObject().put("serial", serial(g, m)).put("kind", "electricity")
+          .put("registers", new JsonArray().add(new JsonObject().put("name", "energy_active_import").put("unit", "kWh")))
+          .put("binding", new JsonObject().put("protocol", "mqtt").put("gateway", "bench-gw-" + g)));
+      }
+    }
+    JsonObject doc = new JsonObject().put("site", new JsonObject().put("name", "Benchmark site")
+      .put("timeZone", "Europe/Berlin").put("currency", "EUR")).put("meters", meters);
+    JsonObject imported = http.call("importSite", "POST", "/sites/import", admin, doc).json();
+    String siteId = imported.getJsonObject("site").getString("id");
+    return http.call("createApiKey", "POST", "/api-keys", admin, new JsonObject().put("name", "bench")
+      .put("siteIds", new JsonArray().add(siteId))).json().getString("key");
+  }
+
+  private static void run(TestBackend backend, String key, int seconds, int readingsPerMessage, int gateways)
+    throws Exception {
+    Vertx vertx = Vertx.vertx();
+    AtomicLong acked = new AtomicLong();
+    List<Long> latenciesMicros = java.util.Collections.synchronizedList(new ArrayList<>());
+    long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch done = new CountDownLatch(gateways);
+    long[] heapSamples = new long[seconds + 10];
+    for (int g = 0; g < gateways; g++) {
+      startGateway(vertx, backend.mqttPort(), key, g, readingsPerMessage, warmupEnd, end, acked, latenciesMicros, done);
+    }
+    int sample = 0;
+    long measuredFrom = 0;
+    while (System.nanoTime() < end) {
+      Thread.sleep(1000);
+      if (System.nanoTime() > warmupEnd && measuredFrom == 0) {
+        measuredFrom = acked.get();
+      }
+      if (sample < heapSamples.length) {
+        heapSamples[sample++] = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+      }
+    }
+    done.await(30, TimeUnit.SECONDS);
+    long messages = acked.get() - measuredFrom;
+    long[] lat = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
+    long stored = backend.count("reading");
+    System.out.printf("mqtt ingest: gateways=%d readingsPerMessage=%d seconds=%d%n", gateways, readingsPerMessage, seconds);
+    System.out.printf("  acknowledged messages/s = %.0f%n", messages / (double) seconds);
+    System.out.printf("  durable readings/s      = %.0f%n", messages * (double) readingsPerMessage / seconds);
+    System.out.printf("  publish-to-durable ms   p50=%.1f p95=%.1f p99=%.1f max=%.1f (n=%d)%n", pct(lat, 50), pct(lat, 95),
+      pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1000.0, lat.length);
+    System.out.printf("  rows in reading         = %d%n", stored);
+    System.out.printf("  heap used MiB per second = %s%n", Arrays.toString(Arrays.copyOf(heapSamples, sample)));
+    vertx.close().await();
+  }
+
+  private static void startGateway(Vertx vertx, int port, String key, int g, int perMessage, long warmupEnd, long end,
+                                   AtomicLong acked, List<Long> latencies, CountDownLatch done) {
+    MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId("bench-gw-" + g)
+      .setUsername("bench").setPassword(key).setMaxInflightQueue(IN_FLIGHT_PER_GATEWAY * 2)
+      .setMaxMessageSize(8 * 1024 * 1024));
+    Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
+    long[] sequence = {0};
+    Runnable[] publishNext = new Runnable[1];
+    client.publishCompletionHandler(id -> {
+      Long t0 = sentAt.remove(id);
+      long now = System.nanoTime();
+      if (t0 != null && t0 > warmupEnd) {
+        latencies.add((now - t0) / 1000);
+      }
+      if (now > warmupEnd) {
+        acked.incrementAndGet();
+      }
+      publishNext[0].run();
+    });
+    publishNext[0] = () -> {
+      if (System.nanoTime() > end) {
+        if (sentAt.isEmpty()) {
+          done.countDown();
+        }
+        return;
+      }
+      Buffer batch = batch(g, perMessage, sequence[0]++);
+      long t0 = System.nanoTime();
+      client.publish("gridledger/gateways/bench-gw-" + g + "/readings", batch, MqttQoS.AT_LEAST_ONCE, false, false)
+        .onSuccess(id -> sentAt.put(id, t0));
+    };
+    client.connect(port, "127.0.0.1").onSuccess(ack -> {
+      for (int i = 0; i < IN_FLIGHT_PER_GATEWAY; i++) {
+        publishNext[0].run();
+      }
+    });
+  }
+
+  /** Distinct timestamps per message, so every reading is new (a duplicate would not be written). */
+  private static Buffer batch(int g, int perMessage, long sequence) {
+    JsonArray readings = new JsonArray();
+    Instant base = Instant.parse("2026-01-01T00:00:00Z").plusSeconds(sequence * 60);
+    for (int i = 0; i < perMessage; i++) {
+      int meter = i % METERS_PER_GATEWAY;
+      Instant ts = base.plusMillis(i / METERS_PER_GATEWAY);
+      readings.add(new JsonObject().put("meter", serial(g, meter)).put("register", "energy_active_import")
+        .put("ts", ts.toString()).put("value", sequence + i * 0.001).put("unit", "kWh"));
+    }
+    return new JsonObject().put("gateway", "bench-gw-" + g).put("readings", readings).toBuffer();
+  }
+
+  private static String serial(int g, int m) {
+    return "BENCH-" + g + "-" + m;
+  }
+
+  private static double pct(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1000.0;
+  }
+}
