@@ -163,14 +163,18 @@ public final class IntervalService extends VerticleBase {
           MeterDirectory.RegisterDef def = meter.registers().get(register);
           RegisterSpec spec = new RegisterSpec(def == null ? null : def.maxValue(), meter.multiplier(),
             RegisterLimits.maxRatePerHour(def), RegisterLimits.resolution(def));
-          return IntervalCalculator.compute(readings, exchanges, spec, INTERVAL, alignUp(from), alignDown(to));
+          // Readings within one interval complete none yet: an empty window still yields anomalies.
+          Instant windowEnd = alignDown(to).isBefore(alignUp(from)) ? alignUp(from) : alignDown(to);
+          return IntervalCalculator.compute(readings, exchanges, spec, INTERVAL, alignUp(from), windowEnd);
         }));
   }
 
   private Future<Void> store(SqlConnection conn, MeterDirectory.MeterRef meter, Span span, Instant from,
                              Instant to, IntervalResult result) {
     String register = span.register();
-    Tuple range = Tuple.of(meter.id(), register, at(alignUp(from)), at(alignDown(to)));
+    Instant windowStart = alignUp(from);
+    Instant windowEnd = alignDown(to).isBefore(windowStart) ? windowStart : alignDown(to);
+    Tuple range = Tuple.of(meter.id(), register, at(windowStart), at(windowEnd));
     List<Tuple> intervals = new ArrayList<>(result.intervals().size());
     for (IntervalValue v : result.intervals()) {
       intervals.add(Tuple.of(meter.id(), register, at(v.start()), at(v.end()), v.consumption(),
