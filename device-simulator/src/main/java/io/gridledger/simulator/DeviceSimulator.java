@@ -52,7 +52,7 @@ public final class DeviceSimulator {
   private DeviceSimulator(Vertx vertx, SiteDefinition site, SimulatorOptions options) {
     this.vertx = vertx;
     this.clock = ScaledClock.of(options.clock(), options.timeScale());
-    this.simulation = new Simulation(site, clock.instant());
+    this.simulation = new Simulation(site, clock.instant(), options.resumeAt());
     site.meters().forEach(m -> meters.put(m.serial(), new SimulatedMeter(simulation, m.serial())));
     Map<String, List<MeterSpec>> byGateway = new LinkedHashMap<>();
     for (MeterSpec meter : site.meters()) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 /** How the simulator runs; fluent setters, defaults suit the demo. */
 public final class SimulatorOptions {
 
+  private java.util.Map<String, java.util.Map<String, Double>> resumeAt = java.util.Map.of();
   private String mqttUsername;
   private String mqttPassword;
 
@@ -85,6 +86,19 @@ public final class SimulatorOptions {
     this.mqttUsername = username;
     this.mqttPassword = password;
     return this;
+  }
+
+  /**
+   * Register values to continue from, per serial and register (for example the last values a platform stored), so a
+   * restarted simulator's counters keep rising like real meters' instead of starting a fresh history.
+   */
+  public SimulatorOptions resumeAt(java.util.Map<String, java.util.Map<String, Double>> values) {
+    this.resumeAt = java.util.Map.copyOf(values);
+    return this;
+  }
+
+  public java.util.Map<String, java.util.Map<String, Double>> resumeAt() {
+    return resumeAt;
   }
 
   public String mqttUsername() {

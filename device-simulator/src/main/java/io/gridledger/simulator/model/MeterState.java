@@ -34,6 +34,11 @@ public final class MeterState {
   record Spike(double factor, Instant until) { }
 
   MeterState(MeterSpec spec) {
+    this(spec, java.util.Map.of());
+  }
+
+  /** @param resumeAt cumulative register values to continue from (a restarted simulator keeps counting up) */
+  MeterState(MeterSpec spec, java.util.Map<String, Double> resumeAt) {
     this.spec = spec;
     this.physics = PhysicsFactory.forMeter(spec);
     int n = spec.registers().size();
@@ -47,7 +52,8 @@ public final class MeterState {
       unitFactor[i] = canonical == null ? 1 : Units.factor(canonical, register.unit());
       divisor[i] = register.scaledByMultiplier() && spec.multiplier() > 0 ? spec.multiplier() : 1;
       if (register.cumulative()) {
-        registerValues[i] = initialReading(register, random, i);
+        double fresh = initialReading(register, random, i);
+        registerValues[i] = resumeAt.getOrDefault(register.name(), fresh);
       }
     }
   }

@@ -35,8 +35,13 @@ public final class Simulation {
   private volatile SiteSnapshot snapshot;
 
   public Simulation(SiteDefinition site, Instant start) {
+    this(site, start, Map.of());
+  }
+
+  /** @param resumeAt per serial, cumulative register values to continue from instead of a fresh history */
+  public Simulation(SiteDefinition site, Instant start, Map<String, Map<String, Double>> resumeAt) {
     this.site = site;
-    site.meters().forEach(spec -> meters.put(spec.serial(), new MeterState(spec)));
+    site.meters().forEach(spec -> meters.put(spec.serial(), new MeterState(spec, resumeAt.getOrDefault(spec.serial(), Map.of()))));
     linkTrees();
     topDown = new ArrayList<>(meters.values());
     topDown.sort(Comparator.comparingInt(m -> m.depth));
