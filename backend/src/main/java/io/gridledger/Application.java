@@ -14,6 +14,7 @@ import io.gridledger.config.GridledgerConfig;
 import io.gridledger.db.DatabaseSettings;
 import io.gridledger.db.EmbeddedDatabase;
 import io.gridledger.db.Migrations;
+import io.gridledger.demo.DemoDevices;
 import io.gridledger.demo.DemoSeeder;
 import io.gridledger.site.BuildingHandlers;
 import io.gridledger.site.MeterHandlers;
@@ -64,6 +65,8 @@ public final class Application {
   private DeviceActivity deviceActivity;
   private MqttGatewayServer mqttServer;
   private IntervalService intervalService;
+  private io.gridledger.simulator.DeviceSimulator simulator;
+  private long activityTimer = -1;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -75,11 +78,28 @@ public final class Application {
       .compose(v -> SecretStore.jwtSecret(pool, config.section("auth").getString("jwtSecret")))
       .compose(this::startApi)
       .compose(v -> config.section("demo").getBoolean("enabled")
-        ? new DemoSeeder(vertx, pool, passwordHasher()).seedOnce() : Future.succeededFuture())
+        ? new DemoSeeder(vertx, pool, passwordHasher()).seedOnce().compose(seeded -> startDemoDevices())
+        : Future.succeededFuture())
       .map(v -> {
         LOG.info("gridledger started port={} api={} docs={}", port(), ApiServer.API_BASE, "/docs");
         return this;
       });
+  }
+
+  /**
+   * The demo's simulated meters, when there is an MQTT endpoint for its gateways. A device that fails to start
+   * (a port taken) leaves the demo running without it, with a warning.
+   */
+  private Future<Void> startDemoDevices() {
+    if (mqttServer == null || !config.section("demo").getBoolean("devices")) {
+      return Future.succeededFuture();
+    }
+    return DemoDevices.start(vertx, pool, mqttServer.actualPort())
+      .onSuccess(sim -> simulator = sim)
+      .recover(e -> {
+        LOG.warn("demo devices not started: {}", e.getMessage());
+        return Future.succeededFuture();
+      }).mapEmpty();
   }
 
   /** Creates (or resets the password of) an admin: how a site without demo mode gets its first login. */
@@ -119,14 +139,15 @@ public final class Application {
     vertx.eventBus().<String>consumer(io.gridledger.site.SiteEvents.METERS_CHANGED, change -> meterDirectory.reload()
       .onFailure(e -> LOG.warn("meter directory not reloaded: {}", e.getMessage())));
     deviceActivity = new DeviceActivity(pool);
-    vertx.setPeriodic(5_000, id -> deviceActivity.flush()
+    activityTimer = vertx.setPeriodic(5_000, id -> deviceActivity.flush()
       .onFailure(e -> LOG.warn("device activity not saved: {}", e.getMessage())));
     AlarmService alarms = new AlarmService(pool);
     intervalService = new IntervalService(pool, meterDirectory, alarms);
     return meterDirectory.reload()
       .compose(v -> vertx.deployVerticle(intervalService))
       .compose(v -> startHttp(jwtSecret))
-      .compose(v -> startMqtt());
+      .compose(v -> startMqtt())
+      .compose(v -> startFieldPollers());
   }
 
   /** One ingest pipeline per verticle: its group-commit writer lives on that verticle's event loop. */
@@ -148,6 +169,15 @@ public final class Application {
     }
     mqttServer = new MqttGatewayServer(mqtt, pool, new ApiKeyStore(pool), this::ingestFor);
     return vertx.deployVerticle(mqttServer).mapEmpty();
+  }
+
+  /** Modbus TCP polling and OPC UA subscriptions for meters the site model binds to those protocols. */
+  private Future<Void> startFieldPollers() {
+    return vertx.deployVerticle(new io.gridledger.ingest.modbus.ModbusPollerVerticle(meterDirectory, this::ingestFor,
+        deviceActivity))
+      .compose(id -> vertx.deployVerticle(new io.gridledger.ingest.opcua.OpcUaIngestVerticle(meterDirectory,
+        this::ingestFor, deviceActivity)))
+      .mapEmpty();
   }
 
   private Future<Void> startHttp(String jwtSecret) {
@@ -200,7 +230,9 @@ public final class Application {
   }
 
   public Future<Void> stop() {
-    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
+    vertx.cancelTimer(activityTimer);
+    Future<Void> devices = simulator == null ? Future.succeededFuture() : simulator.close();
+    Future<Void> closed = devices.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
     return closed.eventually(() -> vertx.executeBlocking(() -> {
       if (embedded != null) {
         embedded.close();

@@ -48,7 +48,8 @@ public final class ConfigDefaults {
         .put("maxPendingReadings", 200_000)
         .put("lingerMs", 5))
       .put("demo", new JsonObject()
-        .put("enabled", false))
+        .put("enabled", false)
+        .put("devices", true))
       .put("log", new JsonObject()
         .put("format", "json")
         .put("level", "INFO"));

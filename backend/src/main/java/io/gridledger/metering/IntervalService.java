@@ -130,21 +130,37 @@ public final class IntervalService extends VerticleBase {
   }
 
   private Future<Void> rebuild(SqlConnection conn, MeterDirectory.MeterRef meter, Span span) {
-    Tuple key = Tuple.of(span.meterId(), span.register(), at(span.from()), at(span.to()), at(span.from().minus(MAX_BRIDGE)),
-      at(span.to().plus(MAX_BRIDGE)));
-    // The window reaches to the last good reading before the span and the first after it, so every interval the
-    // span touches is bracketed by real readings on both sides.
-    String window = "SELECT (SELECT max(r.ts) FROM reading r WHERE r.meter_id = $1 AND r.register = $2 AND r.ts < $3 "
-      + "AND r.ts >= $5 AND NOT EXISTS (SELECT 1 FROM reading_quarantine q WHERE q.meter_id = r.meter_id "
-      + "AND q.register = r.register AND q.ts = r.ts)) AS w_from, "
-      + "(SELECT min(r.ts) FROM reading r WHERE r.meter_id = $1 AND r.register = $2 AND r.ts > $4 AND r.ts <= $6) AS w_to";
+    Tuple key = Tuple.of(span.meterId(), span.register(), at(span.from()), at(span.to()),
+      at(span.from().minus(MAX_BRIDGE)), at(span.to().plus(MAX_BRIDGE)));
+    // New readings change the curve between the good readings around them (p before, n after), so every interval
+    // with a boundary in (p, n) changes. Computing those needs the curve at the quarter hours at or before p and at
+    // or after n, hence readings bracketing them: the window runs from the last good reading at or before
+    // alignDown(p) to the first good reading at or after alignUp(n). Quarantined readings inside it are re-checked
+    // (an exchange or a late reading may make them valid); without a good reading after, it runs to the last one.
+    String series = "FROM reading r WHERE r.meter_id = $1 AND r.register = $2 ";
+    String good = " AND NOT EXISTS (SELECT 1 FROM reading_quarantine q WHERE q.meter_id = r.meter_id "
+      + "AND q.register = r.register AND q.ts = r.ts)";
+    String window = "WITH p AS (SELECT coalesce(max(r.ts), $3) AS ts " + series + "AND r.ts < $3 AND r.ts >= $5" + good + "), "
+      + "n AS (SELECT coalesce(min(r.ts), $4) AS ts " + series + "AND r.ts > $4 AND r.ts <= $6" + good + ") "
+      + "SELECT (SELECT max(r.ts) " + series + "AND r.ts >= $5 AND r.ts <= "
+      + "to_timestamp(floor(extract(epoch FROM (SELECT ts FROM p)) / 900) * 900)" + good + ") AS w_from, "
+      + "(SELECT min(r.ts) " + series + "AND r.ts <= $6 AND r.ts >= "
+      + "to_timestamp(ceil(extract(epoch FROM (SELECT ts FROM n)) / 900) * 900)" + good + ") AS w_to, "
+      + "(SELECT ts FROM p) AS p_ts, (SELECT max(r.ts) " + series + "AND r.ts <= $6) AS last_ts";
     return conn.preparedQuery(window).execute(key).compose(rows -> {
       Row w = rows.iterator().next();
-      Instant from = w.getOffsetDateTime("w_from") == null ? span.from() : w.getOffsetDateTime("w_from").toInstant();
-      Instant to = w.getOffsetDateTime("w_to") == null ? span.to() : w.getOffsetDateTime("w_to").toInstant();
-      return load(conn, meter, span.register(), from, to)
-        .compose(result -> store(conn, meter, span, from, to, result));
+      Instant from = instant(w, "w_from") != null ? instant(w, "w_from") : instant(w, "p_ts");
+      Instant to = instant(w, "w_to") != null ? instant(w, "w_to")
+        : instant(w, "last_ts") != null ? instant(w, "last_ts") : span.to();
+      Instant windowFrom = from.isAfter(span.from()) ? span.from() : from;
+      Instant windowTo = to.isBefore(span.to()) ? span.to() : to;
+      return load(conn, meter, span.register(), windowFrom, windowTo)
+        .compose(result -> store(conn, meter, span, windowFrom, windowTo, result));
     });
+  }
+
+  private static Instant instant(Row row, String column) {
+    return row.getOffsetDateTime(column) == null ? null : row.getOffsetDateTime(column).toInstant();
   }
 
   private Future<IntervalResult> load(SqlConnection conn, MeterDirectory.MeterRef meter, String register, Instant from,
