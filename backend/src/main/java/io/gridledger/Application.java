@@ -142,12 +142,15 @@ public final class Application {
     activityTimer = vertx.setPeriodic(5_000, id -> deviceActivity.flush()
       .onFailure(e -> LOG.warn("device activity not saved: {}", e.getMessage())));
     AlarmService alarms = new AlarmService(pool);
-    intervalService = new IntervalService(pool, meterDirectory, alarms);
+    JsonObject metering = config.section("metering");
+    intervalService = new IntervalService(pool, meterDirectory, alarms, metering.getInteger("rebuildDelayMs"),
+      metering.getInteger("rebuildConcurrency"));
     return meterDirectory.reload()
       .compose(v -> vertx.deployVerticle(intervalService))
       .compose(v -> startHttp(jwtSecret))
       .compose(v -> startMqtt())
-      .compose(v -> startFieldPollers());
+      .compose(v -> startFieldPollers())
+      .compose(v -> startAlarmSweeper());
   }
 
   /** One ingest pipeline per verticle: its group-commit writer lives on that verticle's event loop. */
@@ -178,6 +181,11 @@ public final class Application {
       .compose(id -> vertx.deployVerticle(new io.gridledger.ingest.opcua.OpcUaIngestVerticle(meterDirectory,
         this::ingestFor, deviceActivity)))
       .mapEmpty();
+  }
+
+  /** Alarms that come from missing or unusual data (offline devices and gateways, leaks, abnormal days). */
+  private Future<Void> startAlarmSweeper() {
+    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool)).mapEmpty();
   }
 
   private Future<Void> startHttp(String jwtSecret) {

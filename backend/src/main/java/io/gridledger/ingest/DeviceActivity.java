@@ -30,7 +30,12 @@ public final class DeviceActivity {
   }
 
   public synchronized void seen(UUID meterId, Instant readingTs) {
-    pending.merge(meterId, new Counts(readingTs, 1, 0, null, null), DeviceActivity::combine);
+    seen(meterId, readingTs, 1);
+  }
+
+  /** A batch's worth for one meter: its latest reading time and how many readings it brought. */
+  public synchronized void seen(UUID meterId, Instant latestTs, int readings) {
+    pending.merge(meterId, new Counts(latestTs, readings, 0, null, null), DeviceActivity::combine);
   }
 
   public synchronized void error(UUID meterId, String error) {

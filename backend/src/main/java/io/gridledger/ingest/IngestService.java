@@ -58,6 +58,8 @@ public final class IngestService {
     boolean unknownSerial = batch.readings().stream().anyMatch(r -> !meters.knows(r.serial()));
     Future<Void> ready = unknownSerial ? meters.reloadIfStale() : Future.succeededFuture();
     return ready.compose(v -> {
+      java.util.Map<UUID, java.time.Instant> lastSeen = new java.util.HashMap<>();
+      java.util.Map<UUID, Integer> readingsPerMeter = new java.util.HashMap<>();
       List<StoredReading> stored = new ArrayList<>(batch.readings().size());
       List<Rejection> rejected = new ArrayList<>(batch.rejections());
       UUID siteOfBatch = null;
@@ -75,8 +77,10 @@ public final class IngestService {
         double value = UnitConversion.convert(reading.value(), reading.unit(), register.unit()).getAsDouble();
         stored.add(new StoredReading(meter.id(), reading.register(), reading.ts().truncatedTo(ChronoUnit.MICROS),
           value, reading.quality(), source, gateway));
-        activity.seen(meter.id(), reading.ts());
+        lastSeen.merge(meter.id(), reading.ts(), (a, b) -> a.isAfter(b) ? a : b);
+        readingsPerMeter.merge(meter.id(), 1, Integer::sum);
       }
+      lastSeen.forEach((meterId, ts) -> activity.seen(meterId, ts, readingsPerMeter.get(meterId)));
       UUID deadLetterSite = siteOfBatch != null ? siteOfBatch
         : allowedSites != null && allowedSites.size() == 1 ? allowedSites.iterator().next() : null;
       Future<ReadingWriter.Written> written = writer.submit(stored);

@@ -104,7 +104,15 @@ public final class MeterDirectory {
 
   /** With {@code gatewayOwnsMeter}, only a meter bound to that gateway matches: a gateway writes its own meters only. */
   public MeterRef resolve(String serial, String gateway, Set<UUID> allowedSites, boolean gatewayOwnsMeter) {
-    List<MeterRef> candidates = bySerial.getOrDefault(serial, List.of()).stream()
+    List<MeterRef> all = bySerial.getOrDefault(serial, List.of());
+    if (all.size() == 1) {
+      // The common case, on the hot path of every reading: one meter with this serial, no stream allocated.
+      MeterRef only = all.get(0);
+      boolean allowed = (allowedSites == null || allowedSites.contains(only.siteId()))
+        && (!gatewayOwnsMeter || (gateway != null && gateway.equals(only.gateway())));
+      return allowed ? only : null;
+    }
+    List<MeterRef> candidates = all.stream()
       .filter(m -> allowedSites == null || allowedSites.contains(m.siteId()))
       .filter(m -> !gatewayOwnsMeter || (gateway != null && gateway.equals(m.gateway())))
       .toList();

@@ -42,7 +42,7 @@ public final class IntervalService extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntervalService.class);
   public static final Duration INTERVAL = Duration.ofMinutes(15);
-  private static final int CONCURRENT_SERIES = 4;
+
   /** A gap longer than this is not bridged by one estimate: such data waits for a manual estimate instead. */
   private static final Duration MAX_BRIDGE = Duration.ofDays(35);
 
@@ -52,22 +52,32 @@ public final class IntervalService extends VerticleBase {
   private final Pool pool;
   private final MeterDirectory meters;
   private final AlarmService alarms;
+  private final long delayMs;
+  private final int concurrency;
+  private long drainTimer = -1;
   private final Map<String, Span> pending = new LinkedHashMap<>();
   /** Series being rebuilt: a second rebuild of the same series waits, so two never overwrite each other. */
   private final java.util.Set<String> runningKeys = new java.util.HashSet<>();
   private int running;
 
-  public IntervalService(Pool pool, MeterDirectory meters, AlarmService alarms) {
+  /**
+   * @param delayMs     how long a change waits before its rebuild, so a burst of readings for one series costs one
+   *                    rebuild, not one per batch (raw readings are durable meanwhile; only derivation lags)
+   * @param concurrency series rebuilt at once: bounded, so derivation never starves ingest of connections
+   */
+  public IntervalService(Pool pool, MeterDirectory meters, AlarmService alarms, long delayMs, int concurrency) {
     this.pool = pool;
     this.meters = meters;
     this.alarms = alarms;
+    this.delayMs = delayMs;
+    this.concurrency = concurrency;
   }
 
   @Override
   public Future<?> start() {
     vertx.eventBus().<JsonArray>localConsumer(IntervalRecompute.ADDRESS, message -> {
       message.body().forEach(o -> enqueue((JsonObject) o));
-      drain();
+      scheduleDrain();
     });
     return pool.query("SELECT meter_id, register, min(ts) AS from_ts, max(ts) AS to_ts FROM reading "
         + "WHERE received_at > now() - interval '1 day' GROUP BY meter_id, register").execute()
@@ -80,6 +90,15 @@ public final class IntervalService extends VerticleBase {
         }
         drain();
       });
+  }
+
+  private void scheduleDrain() {
+    if (drainTimer < 0) {
+      drainTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+        drainTimer = -1;
+        drain();
+      });
+    }
   }
 
   /** How many spans wait or run; tests and benchmarks wait for zero. */
@@ -99,7 +118,7 @@ public final class IntervalService extends VerticleBase {
 
   private void drain() {
     Iterator<Map.Entry<String, Span>> it = pending.entrySet().iterator();
-    while (running < CONCURRENT_SERIES && it.hasNext()) {
+    while (running < concurrency && it.hasNext()) {
       Map.Entry<String, Span> next = it.next();
       String key = next.getKey();
       if (runningKeys.contains(key)) {

@@ -107,10 +107,11 @@ public final class ReadingWriter {
           LOG.error("reading insert failed readings={} error={}", all.size(), result.cause().getMessage());
           batch.forEach(p -> p.promise().fail(result.cause()));
         } else {
-          Set<String> inserted = new HashSet<>();
+          Set<StoredReading.Key> inserted = new HashSet<>(result.result().size() * 2);
           for (Row row : result.result()) {
-            inserted.add(row.getUUID("meter_id") + "|" + row.getString("register") + "|"
-              + row.getOffsetDateTime("ts").toInstant());
+            Instant ts = row.getOffsetDateTime(2).toInstant();
+            inserted.add(new StoredReading.Key(row.getUUID(0), row.getString(1),
+              ts.getEpochSecond() * 1_000_000 + ts.getNano() / 1000));
           }
           List<StoredReading> fresh = new ArrayList<>(inserted.size());
           for (Pending p : batch) {

@@ -62,10 +62,27 @@ public final class UnitConversion {
     return UNITS.containsKey(normalise(unit));
   }
 
+  /** Senders repeat the same few spellings; normalising each once keeps this off the per-reading cost. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> NORMALISED =
+    new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_CACHED_SPELLINGS = 1000;
+
   private static String normalise(String unit) {
     if (unit == null) {
       return "";
     }
+    String cached = NORMALISED.get(unit);
+    if (cached != null) {
+      return cached;
+    }
+    String normal = normaliseUncached(unit);
+    if (NORMALISED.size() < MAX_CACHED_SPELLINGS) {
+      NORMALISED.put(unit, normal);
+    }
+    return normal;
+  }
+
+  private static String normaliseUncached(String unit) {
     String u = unit.trim().toLowerCase(Locale.ROOT).replace("³", "3").replace("°c", "degc").replace("µ", "u");
     return u.equals("m^3") ? "m3" : u;
   }

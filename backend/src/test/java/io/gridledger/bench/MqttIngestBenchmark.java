@@ -27,18 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * publish-to-durable. Prints readings/s, messages/s, latency percentiles and heap.
  *
  * <p>Run: {@code mvn -q -B -pl backend exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.gridledger.bench.MqttIngestBenchmark -Dexec.args="60 500 8"} (seconds, readings per message,
- * gateways). Uses the embedded PostgreSQL of the tests unless GRIDLEDGER_TEST_DB_URL names a server.
+ * -Dexec.mainClass=io.gridledger.bench.MqttIngestBenchmark -Dexec.args="60 500 8 16"} (seconds, readings per
+ * message, gateways, messages in flight per gateway). Uses the embedded PostgreSQL of the tests unless GRIDLEDGER_TEST_DB_URL names a server.
  */
 public final class MqttIngestBenchmark {
 
   private static final int METERS_PER_GATEWAY = 250;
   private static final int IN_FLIGHT_PER_GATEWAY = 16;
+  private static int inFlightPerGateway = IN_FLIGHT_PER_GATEWAY;
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     int readingsPerMessage = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     int gateways = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : IN_FLIGHT_PER_GATEWAY;
+    inFlightPerGateway = inFlight;
     try (TestBackend backend = TestBackend.start(new JsonObject()
       .put("db", new JsonObject().put("poolSize", 8))
       .put("log", new JsonObject().put("level", "WARN")))) {
@@ -95,7 +98,8 @@ public final class MqttIngestBenchmark {
     long messages = acked.get() - measuredFrom;
     long[] lat = latenciesMicros.stream().mapToLong(Long::longValue).sorted().toArray();
     long stored = backend.count("reading");
-    System.out.printf("mqtt ingest: gateways=%d readingsPerMessage=%d seconds=%d%n", gateways, readingsPerMessage, seconds);
+    System.out.printf("mqtt ingest: gateways=%d readingsPerMessage=%d inFlightPerGateway=%d seconds=%d%n", gateways,
+      readingsPerMessage, inFlightPerGateway, seconds);
     System.out.printf("  acknowledged messages/s = %.0f%n", messages / (double) seconds);
     System.out.printf("  durable readings/s      = %.0f%n", messages * (double) readingsPerMessage / seconds);
     System.out.printf("  publish-to-durable ms   p50=%.1f p95=%.1f p99=%.1f max=%.1f (n=%d)%n", pct(lat, 50), pct(lat, 95),
@@ -108,7 +112,7 @@ public final class MqttIngestBenchmark {
   private static void startGateway(Vertx vertx, int port, String key, int g, int perMessage, long warmupEnd, long end,
                                    AtomicLong acked, List<Long> latencies, CountDownLatch done) {
     MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId("bench-gw-" + g)
-      .setUsername("bench").setPassword(key).setMaxInflightQueue(IN_FLIGHT_PER_GATEWAY * 2)
+      .setUsername("bench").setPassword(key).setMaxInflightQueue(inFlightPerGateway * 2)
       .setMaxMessageSize(8 * 1024 * 1024));
     Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
     long[] sequence = {0};
@@ -137,7 +141,7 @@ public final class MqttIngestBenchmark {
         .onSuccess(id -> sentAt.put(id, t0));
     };
     client.connect(port, "127.0.0.1").onSuccess(ack -> {
-      for (int i = 0; i < IN_FLIGHT_PER_GATEWAY; i++) {
+      for (int i = 0; i < inFlightPerGateway; i++) {
         publishNext[0].run();
       }
     });
