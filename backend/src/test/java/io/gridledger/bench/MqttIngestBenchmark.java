@@ -42,7 +42,10 @@ public final class MqttIngestBenchmark {
     int gateways = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : IN_FLIGHT_PER_GATEWAY;
     inFlightPerGateway = inFlight;
+    // A fifth argument delays interval derivation (ms), to measure raw ingest alone.
+    int rebuildDelayMs = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
     try (TestBackend backend = TestBackend.start(new JsonObject()
+      .put("metering", new JsonObject().put("rebuildDelayMs", rebuildDelayMs))
       .put("db", new JsonObject().put("poolSize", 8))
       .put("log", new JsonObject().put("level", "WARN")))) {
       String key = setUp(backend, gateways);
