@@ -43,7 +43,8 @@ public final class IntervalRecompute {
       return;
     }
     JsonArray message = new JsonArray();
-    spans.forEach((key, span) -> message.add(entry(sample.get(key).meterId(), sample.get(key).register(), span[0], span[1])));
+    spans.forEach((key, span) -> message.add(entry(sample.get(key).meterId(), sample.get(key).register(), span[0], span[1])
+      .put("deferrable", true)));
     vertx.eventBus().send(ADDRESS, message);
   }
 
