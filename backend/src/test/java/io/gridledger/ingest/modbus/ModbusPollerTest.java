@@ -3,6 +3,7 @@ package io.gridledger.ingest.modbus;
 import io.gridledger.simulator.DeviceSimulator;
 import io.gridledger.simulator.SimulatorOptions;
 import io.gridledger.simulator.modbus.RegisterMap;
+import io.gridledger.testsupport.Await;
 import io.gridledger.testsupport.ContractHttp;
 import io.gridledger.testsupport.TestBackend;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -125,12 +125,12 @@ class ModbusPollerTest {
   void offlineMeterCountsErrors() throws Exception {
     awaitReading(EM24_OFFLINE, "energy_active_import", Instant.EPOCH);
     sim.faults().offline(EM24_OFFLINE, Duration.ofHours(4)); // 4 s of wall time at 3600x
-    JsonObject health = until("an error count for " + EM24_OFFLINE, Duration.ofSeconds(30), () -> {
+    JsonObject health = Await.until("an error count for " + EM24_OFFLINE, Duration.ofSeconds(30), () -> {
       JsonObject h = deviceHealth(EM24_OFFLINE);
       return h.getInteger("errorCount") > 0 ? h : null;
     });
     assertTrue(health.getString("lastError").contains("modbus"), health::encode);
-    until(EM24_OFFLINE + " to come back", Duration.ofSeconds(30), () -> sim.meter(EM24_OFFLINE).online() ? true : null);
+    Await.until(EM24_OFFLINE + " to come back", Duration.ofSeconds(30), () -> sim.meter(EM24_OFFLINE).online() ? true : null);
     awaitReading(EM24_OFFLINE, "energy_active_import", Instant.now());
   }
 
@@ -169,7 +169,7 @@ class ModbusPollerTest {
 
   /** The newest reading of a register with a timestamp after {@code after}, waiting for one to be polled. */
   static JsonObject awaitReading(String serial, String register, Instant after) throws InterruptedException {
-    return until(register + " of " + serial + " after " + after, Duration.ofSeconds(30), () -> {
+    return Await.until(register + " of " + serial + " after " + after, Duration.ofSeconds(30), () -> {
       JsonArray items = http.call("listMeterReadings", "GET", "/meters/" + meters.get(serial) + "/readings?register="
         + register + "&limit=1", admin, null).json().getJsonArray("items");
       if (items.isEmpty()) {
@@ -180,17 +180,6 @@ class ModbusPollerTest {
     });
   }
 
-  static <T> T until(String what, Duration timeout, Supplier<T> check) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      T result = check.get();
-      if (result != null) {
-        return result;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
 
   private static int freePort() throws Exception {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -2,6 +2,7 @@ package io.gridledger.ingest.opcua;
 
 import io.gridledger.simulator.DeviceSimulator;
 import io.gridledger.simulator.SimulatorOptions;
+import io.gridledger.testsupport.Await;
 import io.gridledger.testsupport.ContractHttp;
 import io.gridledger.testsupport.TestBackend;
 import io.vertx.core.Vertx;
@@ -21,7 +22,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -119,12 +119,12 @@ class OpcUaIngestTest {
   void badStatusCountsErrors() throws Exception {
     awaitReading(HEAT, "energy_heat", Instant.EPOCH);
     sim.faults().offline(HEAT, Duration.ofSeconds(4));
-    JsonObject health = until("an error count for " + HEAT, Duration.ofSeconds(30), () -> {
+    JsonObject health = Await.until("an error count for " + HEAT, Duration.ofSeconds(30), () -> {
       JsonObject h = deviceHealth(HEAT);
       return h.getInteger("errorCount") > 0 ? h : null;
     });
     assertTrue(health.getString("lastError").contains("Bad"), health::encode);
-    until(HEAT + " to come back", Duration.ofSeconds(30), () -> sim.meter(HEAT).online() ? true : null);
+    Await.until(HEAT + " to come back", Duration.ofSeconds(30), () -> sim.meter(HEAT).online() ? true : null);
     awaitReading(HEAT, "energy_heat", Instant.now());
   }
 
@@ -163,7 +163,7 @@ class OpcUaIngestTest {
   /** The newest reading of a register with a timestamp after {@code after}, waiting for one to arrive. */
   static JsonObject awaitReading(String serial, String register, Instant after, Duration timeout)
     throws InterruptedException {
-    return until(register + " of " + serial + " after " + after, timeout, () -> {
+    return Await.until(register + " of " + serial + " after " + after, timeout, () -> {
       JsonArray items = http.call("listMeterReadings", "GET", "/meters/" + meters.get(serial) + "/readings?register="
         + register + "&limit=1", admin, null).json().getJsonArray("items");
       if (items.isEmpty()) {
@@ -174,17 +174,6 @@ class OpcUaIngestTest {
     });
   }
 
-  static <T> T until(String what, Duration timeout, Supplier<T> check) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      T result = check.get();
-      if (result != null) {
-        return result;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
 
   private static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
