@@ -95,6 +95,9 @@ public final class IngestService {
     if (meter == null) {
       return "unknown meter serial (or one this sender may not write to)";
     }
+    if ("virtual".equals(meter.protocol())) {
+      return "meter " + meter.serial() + " is virtual: its consumption is derived, it takes no readings";
+    }
     RegisterDef register = meter.registers().get(reading.register());
     if (register == null) {
       return "meter " + meter.serial() + " has no register '" + reading.register() + "'";

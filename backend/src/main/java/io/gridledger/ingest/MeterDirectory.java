@@ -94,6 +94,28 @@ public final class MeterDirectory {
     return List.copyOf(byId.values());
   }
 
+  /** The virtual meters of a site that have the meter with this serial among their terms. */
+  public List<MeterRef> virtualMetersUsing(UUID siteId, String serial) {
+    List<MeterRef> out = new ArrayList<>(1);
+    for (MeterRef m : byId.values()) {
+      if ("virtual".equals(m.protocol()) && m.siteId().equals(siteId) && m.binding().getJsonArray("terms") != null
+        && m.binding().getJsonArray("terms").stream().anyMatch(t -> serial.equals(((JsonObject) t).getString("meterSerial")))) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** A meter by serial on one site (serials are unique per site). */
+  public MeterRef bySerial(UUID siteId, String serial) {
+    for (MeterRef m : bySerial.getOrDefault(serial, List.of())) {
+      if (m.siteId().equals(siteId)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   /**
    * The meter with this serial among the allowed sites (null = any). A gateway's own meters win when a serial
    * exists on several sites; otherwise an ambiguous serial resolves to nothing rather than to a guess.

@@ -57,11 +57,14 @@ public final class IntervalService extends VerticleBase {
   private static final long MAX_DEFERRAL_MS = INTERVAL.toMillis();
   /** Per series, the latest reading the last rebuild covered: in-order data after it can be told apart. */
   private final Map<String, Instant> coveredUpTo = new java.util.HashMap<>();
+  /** Per series, where the rebuild that just committed began: the virtual meters using it are derived from there. */
+  private final Map<String, Instant[]> coveredWindow = new java.util.HashMap<>();
 
   private final Pool pool;
   private final MeterDirectory meters;
   private final AlarmService alarms;
   private final long delayMs;
+  private final VirtualMeterDerivation virtualMeters;
   private final int concurrency;
   private long drainTimer = -1;
   private final Map<String, Span> pending = new LinkedHashMap<>();
@@ -80,6 +83,7 @@ public final class IntervalService extends VerticleBase {
     this.alarms = alarms;
     this.delayMs = delayMs;
     this.concurrency = concurrency;
+    this.virtualMeters = new VirtualMeterDerivation(meters, alarms);
   }
 
   @Override
@@ -170,8 +174,34 @@ public final class IntervalService extends VerticleBase {
     MeterDirectory.MeterRef meter = meters.byId(span.meterId());
     Future<MeterDirectory.MeterRef> known = meter != null ? Future.succeededFuture(meter)
       : meters.reload().map(v -> meters.byId(span.meterId()));
-    return known.compose(ref -> ref == null ? Future.succeededFuture()
-      : pool.withTransaction(conn -> rebuild(conn, ref, span)));
+    return known.compose(ref -> {
+      if (ref == null) {
+        return Future.succeededFuture();
+      }
+      if ("virtual".equals(ref.protocol())) {
+        return pool.withTransaction(conn -> virtualMeters.derive(conn, ref, span.register(), alignDown(span.from()),
+          alignUp(span.to())));
+      }
+      return pool.withTransaction(conn -> rebuild(conn, ref, span))
+        .onSuccess(v -> queueVirtualMeters(ref, span.register(), span.from(), span.to()));
+    });
+  }
+
+  /**
+   * After a real meter's rebuild has committed, the virtual meters using it are derived again in their own
+   * transactions: each then reads every term's committed intervals, so the last derivation after concurrent term
+   * rebuilds sees all of them.
+   */
+  private void queueVirtualMeters(MeterDirectory.MeterRef meter, String register, Instant from, Instant to) {
+    Instant[] window = coveredWindow.remove(meter.id() + "|" + register);
+    Instant windowFrom = window == null ? from : window[0];
+    Instant windowTo = window == null ? to : window[1];
+    for (MeterDirectory.MeterRef virtual : meters.virtualMetersUsing(meter.siteId(), meter.serial())) {
+      if (virtual.registers().containsKey(register)) {
+        merge(new Span(virtual.id(), register, windowFrom, windowTo, false, System.currentTimeMillis()));
+      }
+    }
+    scheduleDrain();
   }
 
   private Future<Void> rebuild(SqlConnection conn, MeterDirectory.MeterRef meter, Span span) {
@@ -206,6 +236,7 @@ public final class IntervalService extends VerticleBase {
           if (lastReading != null) {
             coveredUpTo.put(span.meterId() + "|" + span.register(), lastReading);
           }
+          coveredWindow.put(span.meterId() + "|" + span.register(), new Instant[] {windowFrom, windowTo});
         });
     });
   }

@@ -76,6 +76,7 @@ public final class MeterHandlers implements OperationBinder {
       requireEditor(p);
       MeterRules.checkRegistersAndBinding(body.getJsonArray("registers"), body.getJsonObject("binding"), "");
       return MeterRules.checkParent(pool, siteId, null, parentId)
+        .compose(v -> MeterRules.checkVirtualTerms(pool, siteId, body.getString("serial"), body.getJsonObject("binding")))
         .compose(v -> MeterRules.resolveLocation(pool, siteId, body));
     }).compose(location -> oneDoc(pool, new Sql("INSERT INTO meter AS m (id, site_id, serial, kind, model, "
         + "location_level, building_id, floor_id, unit_id, parent_meter_id, multiplier, registers, protocol, binding, "
@@ -109,6 +110,8 @@ public final class MeterHandlers implements OperationBinder {
         .execute(Tuple.of(siteId.toString()))
         .compose(v -> body.containsKey("parentMeterId") ? MeterRules.checkParent(conn, siteId, id, parentId)
           : io.vertx.core.Future.<Void>succeededFuture())
+        .compose(v -> MeterRules.checkVirtualTerms(conn, siteId, found.getJsonObject("doc").getString("serial"),
+          body.getJsonObject("binding")))
         .compose(v -> moves ? MeterRules.resolveLocation(conn, siteId, body)
           : io.vertx.core.Future.<MeterRules.Location>succeededFuture(null))
         .compose(location -> {

@@ -91,14 +91,54 @@ final class MeterRules {
       case "modbus" -> new String[] {"host", "port", "unitId"};
       case "opcua" -> new String[] {"endpointUrl", "nodeId"};
       case "mqtt" -> new String[] {"gateway"};
+      case "virtual" -> new String[] {"terms"};
       default -> new String[0];
     };
+    if ("virtual".equals(protocol) && registers != null) {
+      for (int i = 0; i < registers.size(); i++) {
+        if (!io.gridledger.metering.RegisterVocabulary.isCumulative(registers.getJsonObject(i).getString("name"))) {
+          throw Problem.unprocessable("invalid-virtual-meter", pointerPrefix + "/registers/" + i + "/name",
+            "A virtual meter derives consumption: its registers must be cumulative (energy or volume)");
+        }
+      }
+    }
     for (String key : required) {
       if (binding.getValue(key) == null) {
         throw Problem.unprocessable("incomplete-binding", pointerPrefix + "/binding/" + key,
           "A " + protocol + " binding needs " + key);
       }
     }
+  }
+
+  /**
+   * A virtual meter's terms name meters of the same site that are not virtual themselves (so no derivation waits on
+   * another derivation, and no cycle can form) and not the meter itself.
+   */
+  static Future<Void> checkVirtualTerms(SqlClient db, UUID siteId, String selfSerial, JsonObject binding) {
+    if (binding == null || !"virtual".equals(binding.getString("protocol"))) {
+      return Future.succeededFuture();
+    }
+    JsonArray terms = binding.getJsonArray("terms");
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < terms.size(); i++) {
+      String serial = terms.getJsonObject(i).getString("meterSerial");
+      String field = "/binding/terms/" + i + "/meterSerial";
+      if (serial.equals(selfSerial)) {
+        return Future.failedFuture(Problem.unprocessable("invalid-virtual-meter", field, "A virtual meter cannot use itself"));
+      }
+      chain = chain.compose(v -> db.preparedQuery("SELECT protocol FROM meter WHERE site_id = $1 AND serial = $2")
+        .execute(Tuple.of(siteId, serial)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(Problem.unprocessable("invalid-reference", field, "No meter '" + serial + "' on this site"));
+          }
+          if ("virtual".equals(rows.iterator().next().getString("protocol"))) {
+            return Future.failedFuture(Problem.unprocessable("invalid-virtual-meter", field,
+              "Meter '" + serial + "' is virtual itself; terms must be real meters"));
+          }
+          return Future.succeededFuture();
+        }));
+    }
+    return chain;
   }
 
   private static Future<Row> lookup(SqlClient db, String sql, UUID id, UUID siteId, String field, String what) {

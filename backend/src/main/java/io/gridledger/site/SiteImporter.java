@@ -204,6 +204,26 @@ public final class SiteImporter {
       }
     }
 
+    /** The document's own version of MeterRules.checkVirtualTerms: terms name real meters of the document. */
+    private static void checkVirtualTerms(JsonArray list, JsonObject meter, String at, Map<String, Integer> indexBySerial) {
+      JsonObject binding = meter.getJsonObject("binding");
+      if (!"virtual".equals(binding.getString("protocol"))) {
+        return;
+      }
+      JsonArray terms = binding.getJsonArray("terms");
+      for (int t = 0; t < terms.size(); t++) {
+        String serial = terms.getJsonObject(t).getString("meterSerial");
+        Integer index = indexBySerial.get(serial);
+        String field = at + "/binding/terms/" + t + "/meterSerial";
+        if (index == null || serial.equals(meter.getString("serial"))) {
+          throw Problem.unprocessable("invalid-reference", field, "No other meter '" + serial + "' in the document");
+        }
+        if ("virtual".equals(list.getJsonObject(index).getJsonObject("binding").getString("protocol"))) {
+          throw Problem.unprocessable("invalid-virtual-meter", field, "Meter '" + serial + "' is virtual itself");
+        }
+      }
+    }
+
     /** Depth-first over parents: 1 = on the current path (a second visit is a cycle), 2 = planned. */
     private void visit(JsonArray list, int i, Map<String, Integer> indexBySerial, Map<String, UUID> idBySerial,
                        Map<String, Integer> state) {
@@ -227,6 +247,7 @@ public final class SiteImporter {
         visit(list, parentIndex, indexBySerial, idBySerial, state);
       }
       MeterRules.checkRegistersAndBinding(meter.getJsonArray("registers"), meter.getJsonObject("binding"), at);
+      checkVirtualTerms(list, meter, at, indexBySerial);
       Place place = new Place("site", null, null, null, null);
       if (meter.getString("locationKey") != null) {
         place = plan.place(meter.getString("locationKey"));
