@@ -95,8 +95,8 @@ public final class IngestService {
     if (meter == null) {
       return "unknown meter serial (or one this sender may not write to)";
     }
-    if ("virtual".equals(meter.protocol())) {
-      return "meter " + meter.serial() + " is virtual: its consumption is derived, it takes no readings";
+    if ("virtual".equals(meter.protocol()) || "computed".equals(meter.protocol())) {
+      return "meter " + meter.serial() + " is " + meter.protocol() + ": its consumption is derived, it takes no readings";
     }
     RegisterDef register = meter.registers().get(reading.register());
     if (register == null) {

@@ -106,6 +106,18 @@ public final class MeterDirectory {
     return out;
   }
 
+  /** The computed meters of a site whose source is the meter with this serial. */
+  public List<MeterRef> computedMetersUsing(UUID siteId, String serial) {
+    List<MeterRef> out = new ArrayList<>(1);
+    for (MeterRef m : byId.values()) {
+      if ("computed".equals(m.protocol()) && m.siteId().equals(siteId) && m.binding().getJsonObject("source") != null
+        && serial.equals(m.binding().getJsonObject("source").getString("meterSerial"))) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   /** A meter by serial on one site (serials are unique per site). */
   public MeterRef bySerial(UUID siteId, String serial) {
     for (MeterRef m : bySerial.getOrDefault(serial, List.of())) {

@@ -65,6 +65,7 @@ public final class IntervalService extends VerticleBase {
   private final AlarmService alarms;
   private final long delayMs;
   private final VirtualMeterDerivation virtualMeters;
+  private final ComputedHeatDerivation computedMeters;
   private final int concurrency;
   private long drainTimer = -1;
   private final Map<String, Span> pending = new LinkedHashMap<>();
@@ -84,6 +85,7 @@ public final class IntervalService extends VerticleBase {
     this.delayMs = delayMs;
     this.concurrency = concurrency;
     this.virtualMeters = new VirtualMeterDerivation(meters, alarms);
+    this.computedMeters = new ComputedHeatDerivation(meters);
   }
 
   @Override
@@ -182,6 +184,9 @@ public final class IntervalService extends VerticleBase {
         return pool.withTransaction(conn -> virtualMeters.derive(conn, ref, span.register(), alignDown(span.from()),
           alignUp(span.to())));
       }
+      if ("computed".equals(ref.protocol())) {
+        return pool.withTransaction(conn -> computedMeters.derive(conn, ref, alignDown(span.from()), alignUp(span.to())));
+      }
       return pool.withTransaction(conn -> rebuild(conn, ref, span))
         .onSuccess(v -> queueVirtualMeters(ref, span.register(), span.from(), span.to()));
     });
@@ -199,6 +204,11 @@ public final class IntervalService extends VerticleBase {
     for (MeterDirectory.MeterRef virtual : meters.virtualMetersUsing(meter.siteId(), meter.serial())) {
       if (virtual.registers().containsKey(register)) {
         merge(new Span(virtual.id(), register, windowFrom, windowTo, false, System.currentTimeMillis()));
+      }
+    }
+    for (MeterDirectory.MeterRef computed : meters.computedMetersUsing(meter.siteId(), meter.serial())) {
+      if (register.equals(computed.binding().getJsonObject("source").getString("volumeRegister", "volume"))) {
+        merge(new Span(computed.id(), "*", windowFrom, windowTo, false, System.currentTimeMillis()));
       }
     }
     scheduleDrain();

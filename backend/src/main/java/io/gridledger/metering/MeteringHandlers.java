@@ -130,8 +130,9 @@ public final class MeteringHandlers implements OperationBinder {
         throw Problem.unprocessable("invalid-reference", "/register", "Meter " + meter.getString("serial")
           + " has no cumulative register '" + register + "'");
       }
-      if ("virtual".equals(meter.getJsonObject("binding").getString("protocol"))) {
-        throw Problem.unprocessable("invalid-virtual-meter", "/register", "A virtual meter has no device to exchange");
+      String protocol = meter.getJsonObject("binding").getString("protocol");
+      if ("virtual".equals(protocol) || "computed".equals(protocol)) {
+        throw Problem.unprocessable("invalid-virtual-meter", "/register", "A " + protocol + " meter has no device to exchange");
       }
       if (ts.isAfter(Instant.now().plusSeconds(300))) {
         throw Problem.unprocessable("invalid-period", "/ts", "An exchange cannot be in the future");

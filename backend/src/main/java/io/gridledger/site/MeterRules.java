@@ -92,8 +92,18 @@ final class MeterRules {
       case "opcua" -> new String[] {"endpointUrl", "nodeId"};
       case "mqtt" -> new String[] {"gateway"};
       case "virtual" -> new String[] {"terms"};
+      case "computed" -> new String[] {"source"};
       default -> new String[0];
     };
+    if ("computed".equals(protocol) && registers != null) {
+      for (int i = 0; i < registers.size(); i++) {
+        String name = registers.getJsonObject(i).getString("name");
+        if (!name.equals("energy_heat") && !name.equals("energy_cooling")) {
+          throw Problem.unprocessable("invalid-computed-meter", pointerPrefix + "/registers/" + i + "/name",
+            "A computed meter has energy_heat or energy_cooling registers only");
+        }
+      }
+    }
     if ("virtual".equals(protocol) && registers != null) {
       for (int i = 0; i < registers.size(); i++) {
         if (!io.gridledger.metering.RegisterVocabulary.isCumulative(registers.getJsonObject(i).getString("name"))) {
@@ -115,14 +125,17 @@ final class MeterRules {
    * another derivation, and no cycle can form) and not the meter itself.
    */
   static Future<Void> checkVirtualTerms(SqlClient db, UUID siteId, String selfSerial, JsonObject binding) {
-    if (binding == null || !"virtual".equals(binding.getString("protocol"))) {
+    if (binding == null || !("virtual".equals(binding.getString("protocol"))
+      || "computed".equals(binding.getString("protocol")))) {
       return Future.succeededFuture();
     }
-    JsonArray terms = binding.getJsonArray("terms");
+    JsonArray terms = "computed".equals(binding.getString("protocol"))
+      ? new JsonArray().add(binding.getJsonObject("source")) : binding.getJsonArray("terms");
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < terms.size(); i++) {
       String serial = terms.getJsonObject(i).getString("meterSerial");
-      String field = "/binding/terms/" + i + "/meterSerial";
+      String field = "computed".equals(binding.getString("protocol")) ? "/binding/source/meterSerial"
+        : "/binding/terms/" + i + "/meterSerial";
       if (serial.equals(selfSerial)) {
         return Future.failedFuture(Problem.unprocessable("invalid-virtual-meter", field, "A virtual meter cannot use itself"));
       }
@@ -131,9 +144,10 @@ final class MeterRules {
           if (rows.size() == 0) {
             return Future.failedFuture(Problem.unprocessable("invalid-reference", field, "No meter '" + serial + "' on this site"));
           }
-          if ("virtual".equals(rows.iterator().next().getString("protocol"))) {
+          String protocol = rows.iterator().next().getString("protocol");
+          if ("virtual".equals(protocol) || "computed".equals(protocol)) {
             return Future.failedFuture(Problem.unprocessable("invalid-virtual-meter", field,
-              "Meter '" + serial + "' is virtual itself; terms must be real meters"));
+              "Meter '" + serial + "' is derived itself; only real meters can be used"));
           }
           return Future.succeededFuture();
         }));

@@ -207,19 +207,21 @@ public final class SiteImporter {
     /** The document's own version of MeterRules.checkVirtualTerms: terms name real meters of the document. */
     private static void checkVirtualTerms(JsonArray list, JsonObject meter, String at, Map<String, Integer> indexBySerial) {
       JsonObject binding = meter.getJsonObject("binding");
-      if (!"virtual".equals(binding.getString("protocol"))) {
+      boolean computed = "computed".equals(binding.getString("protocol"));
+      if (!"virtual".equals(binding.getString("protocol")) && !computed) {
         return;
       }
-      JsonArray terms = binding.getJsonArray("terms");
+      JsonArray terms = computed ? new JsonArray().add(binding.getJsonObject("source")) : binding.getJsonArray("terms");
       for (int t = 0; t < terms.size(); t++) {
         String serial = terms.getJsonObject(t).getString("meterSerial");
         Integer index = indexBySerial.get(serial);
-        String field = at + "/binding/terms/" + t + "/meterSerial";
+        String field = at + (computed ? "/binding/source/meterSerial" : "/binding/terms/" + t + "/meterSerial");
         if (index == null || serial.equals(meter.getString("serial"))) {
           throw Problem.unprocessable("invalid-reference", field, "No other meter '" + serial + "' in the document");
         }
-        if ("virtual".equals(list.getJsonObject(index).getJsonObject("binding").getString("protocol"))) {
-          throw Problem.unprocessable("invalid-virtual-meter", field, "Meter '" + serial + "' is virtual itself");
+        String protocol = list.getJsonObject(index).getJsonObject("binding").getString("protocol");
+        if ("virtual".equals(protocol) || "computed".equals(protocol)) {
+          throw Problem.unprocessable("invalid-virtual-meter", field, "Meter '" + serial + "' is derived itself");
         }
       }
     }
