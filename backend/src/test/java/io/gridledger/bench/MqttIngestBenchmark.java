@@ -44,8 +44,11 @@ public final class MqttIngestBenchmark {
     inFlightPerGateway = inFlight;
     // A fifth argument delays interval derivation (ms), to measure raw ingest alone.
     int rebuildDelayMs = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
+    // A sixth argument sets readings per INSERT (ingest.batchSize).
+    int batchSize = args.length > 5 ? Integer.parseInt(args[5]) : 5000;
     try (TestBackend backend = TestBackend.start(new JsonObject()
       .put("metering", new JsonObject().put("rebuildDelayMs", rebuildDelayMs))
+      .put("ingest", new JsonObject().put("batchSize", batchSize))
       .put("db", new JsonObject().put("poolSize", 8))
       .put("log", new JsonObject().put("level", "WARN")))) {
       String key = setUp(backend, gateways);
