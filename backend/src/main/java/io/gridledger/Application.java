@@ -239,8 +239,13 @@ public final class Application {
 
   public Future<Void> stop() {
     vertx.cancelTimer(activityTimer);
+    // Devices first (nothing new arrives), then the verticles (they hand over what they hold), then the pool.
     Future<Void> devices = simulator == null ? Future.succeededFuture() : simulator.close();
-    Future<Void> closed = devices.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    Future<Void> undeployed = devices.eventually(() -> Future.join(vertx.deploymentIDs().stream()
+      .map(vertx::undeploy).toList()).mapEmpty());
+    Future<Void> closed = undeployed.eventually(() -> deviceActivity == null ? Future.succeededFuture()
+        : deviceActivity.flush().recover(e -> Future.succeededFuture()))
+      .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
     return closed.eventually(() -> vertx.executeBlocking(() -> {
       if (embedded != null) {
         embedded.close();
