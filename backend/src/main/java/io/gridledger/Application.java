@@ -176,16 +176,22 @@ public final class Application {
 
   /** Modbus TCP polling and OPC UA subscriptions for meters the site model binds to those protocols. */
   private Future<Void> startFieldPollers() {
-    return vertx.deployVerticle(new io.gridledger.ingest.modbus.ModbusPollerVerticle(meterDirectory, this::ingestFor,
-        deviceActivity))
-      .compose(id -> vertx.deployVerticle(new io.gridledger.ingest.opcua.OpcUaIngestVerticle(meterDirectory,
-        this::ingestFor, deviceActivity)))
+    JsonObject field = config.section("field");
+    Future<String> modbus = !field.getBoolean("modbusEnabled") ? Future.succeededFuture()
+      : vertx.deployVerticle(new io.gridledger.ingest.modbus.ModbusPollerVerticle(meterDirectory, this::ingestFor,
+        deviceActivity, field.getInteger("modbusTimeoutMs"), field.getInteger("modbusRetries"),
+        field.getInteger("modbusBackoffMs")));
+    return modbus
+      .compose(id -> !field.getBoolean("opcuaEnabled") ? Future.<String>succeededFuture()
+        : vertx.deployVerticle(new io.gridledger.ingest.opcua.OpcUaIngestVerticle(meterDirectory, this::ingestFor,
+          deviceActivity)))
       .mapEmpty();
   }
 
   /** Alarms that come from missing or unusual data (offline devices and gateways, leaks, abnormal days). */
   private Future<Void> startAlarmSweeper() {
-    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool)).mapEmpty();
+    long periodMs = config.section("alarm").getInteger("sweepIntervalSeconds") * 1000L;
+    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool, Math.max(1000, periodMs))).mapEmpty();
   }
 
   private Future<Void> startHttp(String jwtSecret) {

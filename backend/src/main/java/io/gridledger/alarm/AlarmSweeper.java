@@ -94,7 +94,7 @@ public final class AlarmSweeper extends VerticleBase {
   }
 
   /** {@code periodMs <= 0}: no timer, sweeps run only when {@link #sweep(Instant)} is called (tests). */
-  AlarmSweeper(Pool pool, long periodMs) {
+  public AlarmSweeper(Pool pool, long periodMs) {
     this.pool = pool;
     this.alarms = new AlarmService(pool);
     this.periodMs = periodMs;
