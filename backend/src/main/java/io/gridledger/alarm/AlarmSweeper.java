@@ -43,8 +43,9 @@ public final class AlarmSweeper extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AlarmSweeper.class);
 
-  // Constants for now; see the class comment of each for the config key it should become.
-  /** alarm.sweepIntervalSeconds */
+  // The sweep period is configured (alarm.sweepIntervalSeconds); the thresholds below are constants for now, each
+  // named with the configuration key it should become.
+  /** The default of alarm.sweepIntervalSeconds. */
   static final long SWEEP_PERIOD_MS = 60_000;
   /** alarm.offlineAfterSeconds (shared with the device-health endpoint) */
   static final Duration OFFLINE_AFTER = Duration.ofSeconds(MeteringHandlers.OFFLINE_AFTER_SECONDS);
