@@ -137,6 +137,7 @@ public final class Application {
   private Future<Void> startApi(String jwtSecret) {
     meterDirectory = new MeterDirectory(pool);
     vertx.eventBus().<String>consumer(io.gridledger.site.SiteEvents.METERS_CHANGED, change -> meterDirectory.reload()
+      .onSuccess(v -> vertx.eventBus().publish(MeterDirectory.RELOADED, change.body()))
       .onFailure(e -> LOG.warn("meter directory not reloaded: {}", e.getMessage())));
     deviceActivity = new DeviceActivity(pool);
     activityTimer = vertx.setPeriodic(5_000, id -> deviceActivity.flush()

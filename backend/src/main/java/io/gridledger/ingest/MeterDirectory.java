@@ -29,6 +29,11 @@ public final class MeterDirectory {
   }
 
   private static final long MIN_RELOAD_INTERVAL_MS = 2_000;
+  /**
+   * Published (local) after the directory reloaded because the site model changed: verticles that derive their work
+   * from it (pollers) re-read it then, instead of each reloading it themselves.
+   */
+  public static final String RELOADED = "gridledger.ingest.meter-directory-reloaded";
 
   private final Pool pool;
   private volatile Map<String, List<MeterRef>> bySerial = Map.of();

@@ -11,7 +11,6 @@ import io.gridledger.ingest.MeterDirectory.MeterRef;
 import io.gridledger.ingest.ReadingBatchParser;
 import io.gridledger.simulator.modbus.RegisterMap;
 import io.gridledger.simulator.modbus.RegisterMapEntry;
-import io.gridledger.site.SiteEvents;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -93,8 +92,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ingest = ingestFactory.apply(vertx);
-    consumers.add(vertx.eventBus().consumer(SiteEvents.METERS_CHANGED, m -> directory.reload()
-      .onComplete(r -> refresh())));
+    consumers.add(vertx.eventBus().consumer(MeterDirectory.RELOADED, m -> refresh()));
     consumers.add(vertx.eventBus().<JsonObject>consumer(RELAY_ADDRESS, this::relayCommand));
     refresh();
     return Future.succeededFuture();

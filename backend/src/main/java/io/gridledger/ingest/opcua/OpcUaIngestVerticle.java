@@ -6,7 +6,6 @@ import io.gridledger.ingest.IngestService;
 import io.gridledger.ingest.MeterDirectory;
 import io.gridledger.ingest.MeterDirectory.MeterRef;
 import io.gridledger.ingest.ReadingBatchParser;
-import io.gridledger.site.SiteEvents;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -76,8 +75,7 @@ public final class OpcUaIngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ingest = ingestFactory.apply(vertx);
-    consumers.add(vertx.eventBus().consumer(SiteEvents.METERS_CHANGED, m -> directory.reload()
-      .onComplete(r -> refresh())));
+    consumers.add(vertx.eventBus().consumer(MeterDirectory.RELOADED, m -> refresh()));
     consumers.add(vertx.eventBus().<JsonObject>consumer(RELAY_ADDRESS, this::relayCommand));
     refresh();
     return Future.succeededFuture();
