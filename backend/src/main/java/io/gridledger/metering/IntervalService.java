@@ -4,26 +4,17 @@ import io.gridledger.alarm.AlarmKind;
 import io.gridledger.alarm.AlarmService;
 import io.gridledger.ingest.MeterDirectory;
 import io.gridledger.metering.vee.Anomaly;
-import io.gridledger.metering.vee.IntervalCalculator;
-import io.gridledger.metering.vee.IntervalResult;
-import io.gridledger.metering.vee.IntervalValue;
-import io.gridledger.metering.vee.MeterExchange;
-import io.gridledger.metering.vee.RegisterReading;
-import io.gridledger.metering.vee.RegisterSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,7 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Keeps interval_consumption equal to what {@link IntervalCalculator} derives from the raw readings. Requests for a
+ * Keeps interval_consumption equal to what {@link io.gridledger.metering.vee.IntervalCalculator} derives from the raw readings. Requests for a
  * span of a register are merged while waiting; each is then rebuilt from the readings bracketing the span, so late,
  * out-of-order and corrected data gives the same intervals as data that came in order. Quarantined readings and
  * anomalies become rows and alarms. At start it also rebuilds what arrived in the last day, in case the process died
@@ -43,8 +34,6 @@ public final class IntervalService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IntervalService.class);
   public static final Duration INTERVAL = Duration.ofMinutes(15);
 
-  /** A gap longer than this is not bridged by one estimate: such data waits for a manual estimate instead. */
-  private static final Duration MAX_BRIDGE = Duration.ofDays(35);
 
   /**
    * A change to rebuild. {@code deferrable}: new readings that may wait until they complete an interval (see
@@ -53,6 +42,8 @@ public final class IntervalService extends VerticleBase {
   private record Span(UUID meterId, String register, Instant from, Instant to, boolean deferrable, long queuedAtMs) {
   }
 
+  /** Series rebuilt in one transaction: enough to make per-statement costs vanish, small enough to stay short. */
+  private static final int BATCH_SERIES = 200;
   /** Readings in order that complete no interval change nothing but may wait; this bounds the wait. */
   private static final long MAX_DEFERRAL_MS = INTERVAL.toMillis();
   /** Per series, the latest reading the last rebuild covered: in-order data after it can be told apart. */
@@ -149,27 +140,109 @@ public final class IntervalService extends VerticleBase {
   }
 
   private void drain() {
+    int slots = concurrency - running;
+    List<Span> batch = new ArrayList<>();
     Iterator<Map.Entry<String, Span>> it = pending.entrySet().iterator();
-    while (running < concurrency && it.hasNext()) {
+    // A partly filled batch already holds its slot, so it keeps filling after the last slot is taken.
+    while (it.hasNext() && (slots > 0 || (!batch.isEmpty() && batch.size() < BATCH_SERIES))) {
       Map.Entry<String, Span> next = it.next();
       String key = next.getKey();
       if (runningKeys.contains(key) || canWait(key, next.getValue())) {
         continue;
       }
       Span span = next.getValue();
+      MeterDirectory.MeterRef meter = meters.byId(span.meterId());
+      boolean device = meter != null && !"virtual".equals(meter.protocol()) && !"computed".equals(meter.protocol());
+      if (!device && slots == 0) {
+        continue;
+      }
       it.remove();
       runningKeys.add(key);
-      running++;
-      rebuild(span).onComplete(done -> {
-        running--;
-        runningKeys.remove(key);
-        if (done.failed()) {
-          LOG.error("interval rebuild failed meter={} register={} error={}", span.meterId(), span.register(),
-            done.cause().getMessage());
-        }
-        drain();
-      });
+      if (!device) {
+        slots--;
+        start(List.of(span), rebuild(span));
+        continue;
+      }
+      if (batch.isEmpty()) {
+        slots--;
+      }
+      batch.add(span);
+      if (batch.size() == BATCH_SERIES) {
+        start(batch, rebuildDevices(batch));
+        batch = new ArrayList<>();
+      }
     }
+    if (!batch.isEmpty()) {
+      start(batch, rebuildDevices(batch));
+    }
+  }
+
+  private void start(List<Span> spans, Future<Void> work) {
+    running++;
+    work.onComplete(done -> {
+      running--;
+      spans.forEach(span -> runningKeys.remove(span.meterId() + "|" + span.register()));
+      if (done.failed()) {
+        LOG.error("interval rebuild failed series={} first meter={} register={} error={}", spans.size(),
+          spans.get(0).meterId(), spans.get(0).register(), done.cause().getMessage());
+      }
+      drain();
+    });
+  }
+
+  /**
+   * Device meters' series are rebuilt together, one transaction for the batch. If the batch fails, each series is
+   * tried alone, so one series that cannot be rebuilt does not hold back the others.
+   */
+  private Future<Void> rebuildDevices(List<Span> spans) {
+    List<SeriesRebuild.Target> targets = new ArrayList<>(spans.size());
+    for (Span span : spans) {
+      MeterDirectory.MeterRef meter = meters.byId(span.meterId());
+      if (meter != null) {
+        targets.add(new SeriesRebuild.Target(meter, span.register(), span.from(), span.to()));
+      }
+    }
+    if (targets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Future<Void> batch = pool.withTransaction(conn -> SeriesRebuild.run(conn, targets)).compose(this::afterCommit);
+    if (targets.size() == 1) {
+      return batch;
+    }
+    return batch.recover(e -> {
+      LOG.warn("interval batch failed series={} error={}; rebuilding them one by one", targets.size(), e.getMessage());
+      Future<Void> each = Future.succeededFuture();
+      for (SeriesRebuild.Target t : targets) {
+        each = each.compose(v -> pool.withTransaction(conn -> SeriesRebuild.run(conn, List.of(t)))
+          .compose(this::afterCommit)
+          .recover(err -> {
+            LOG.error("interval rebuild failed meter={} register={} error={}", t.meter().id(), t.register(),
+              err.getMessage());
+            return Future.succeededFuture();
+          }));
+      }
+      return each;
+    });
+  }
+
+  /** Remembers what each series' rebuild covered, queues the meters derived from it, and raises new alarms. */
+  private Future<Void> afterCommit(List<SeriesRebuild.Outcome> outcomes) {
+    Future<Void> alarmsRaised = Future.succeededFuture();
+    for (SeriesRebuild.Outcome o : outcomes) {
+      SeriesRebuild.Target t = o.target();
+      String key = t.meter().id() + "|" + t.register();
+      if (o.lastReading() != null) {
+        coveredUpTo.put(key, o.lastReading());
+      }
+      coveredWindow.put(key, new Instant[] {o.windowFrom(), o.windowTo()});
+      queueVirtualMeters(t.meter(), t.register(), t.from(), t.to());
+      o.duplicateConflicts().forEach(a -> LOG.info("duplicate conflict meter={} ts={} detail={}", t.meter().id(), a.ts(),
+        a.detail().replace(' ', '_')));
+      if (!o.fresh().isEmpty()) {
+        alarmsRaised = alarmsRaised.compose(v -> raiseAlarms(t.meter(), t.register(), o.fresh()));
+      }
+    }
+    return alarmsRaised;
   }
 
   private Future<Void> rebuild(Span span) {
@@ -187,8 +260,7 @@ public final class IntervalService extends VerticleBase {
       if ("computed".equals(ref.protocol())) {
         return pool.withTransaction(conn -> computedMeters.derive(conn, ref, alignDown(span.from()), alignUp(span.to())));
       }
-      return pool.withTransaction(conn -> rebuild(conn, ref, span))
-        .onSuccess(v -> queueVirtualMeters(ref, span.register(), span.from(), span.to()));
+      return rebuildDevices(List.of(span));
     });
   }
 
@@ -212,131 +284,6 @@ public final class IntervalService extends VerticleBase {
       }
     }
     scheduleDrain();
-  }
-
-  private Future<Void> rebuild(SqlConnection conn, MeterDirectory.MeterRef meter, Span span) {
-    Tuple key = Tuple.of(span.meterId(), span.register(), at(span.from()), at(span.to()),
-      at(span.from().minus(MAX_BRIDGE)), at(span.to().plus(MAX_BRIDGE)));
-    // New readings change the curve between the good readings around them (p before, n after), so every interval
-    // with a boundary in (p, n) changes. Computing those needs the curve at the quarter hours at or before p and at
-    // or after n, hence readings bracketing them: the window runs from the last good reading at or before
-    // alignDown(p) to the first good reading at or after alignUp(n). Quarantined readings inside it are re-checked
-    // (an exchange or a late reading may make them valid); without a good reading after, it runs to the last one.
-    String series = "FROM reading r WHERE r.meter_id = $1 AND r.register = $2 ";
-    String good = " AND NOT EXISTS (SELECT 1 FROM reading_quarantine q WHERE q.meter_id = r.meter_id "
-      + "AND q.register = r.register AND q.ts = r.ts)";
-    String window = "WITH p AS (SELECT coalesce(max(r.ts), $3) AS ts " + series + "AND r.ts < $3 AND r.ts >= $5" + good + "), "
-      + "n AS (SELECT coalesce(min(r.ts), $4) AS ts " + series + "AND r.ts > $4 AND r.ts <= $6" + good + ") "
-      + "SELECT (SELECT max(r.ts) " + series + "AND r.ts >= $5 AND r.ts <= "
-      + "to_timestamp(floor(extract(epoch FROM (SELECT ts FROM p)) / 900) * 900)" + good + ") AS w_from, "
-      + "(SELECT min(r.ts) " + series + "AND r.ts <= $6 AND r.ts >= "
-      + "to_timestamp(ceil(extract(epoch FROM (SELECT ts FROM n)) / 900) * 900)" + good + ") AS w_to, "
-      + "(SELECT ts FROM p) AS p_ts, (SELECT max(r.ts) " + series + "AND r.ts <= $6) AS last_ts";
-    return conn.preparedQuery(window).execute(key).compose(rows -> {
-      Row w = rows.iterator().next();
-      Instant from = instant(w, "w_from") != null ? instant(w, "w_from") : instant(w, "p_ts");
-      Instant to = instant(w, "w_to") != null ? instant(w, "w_to")
-        : instant(w, "last_ts") != null ? instant(w, "last_ts") : span.to();
-      Instant windowFrom = from.isAfter(span.from()) ? span.from() : from;
-      Instant windowTo = to.isBefore(span.to()) ? span.to() : to;
-      Instant lastReading = instant(w, "last_ts");
-      return load(conn, meter, span.register(), windowFrom, windowTo)
-        .compose(result -> store(conn, meter, span, windowFrom, windowTo, result))
-        .onSuccess(v -> {
-          if (lastReading != null) {
-            coveredUpTo.put(span.meterId() + "|" + span.register(), lastReading);
-          }
-          coveredWindow.put(span.meterId() + "|" + span.register(), new Instant[] {windowFrom, windowTo});
-        });
-    });
-  }
-
-  private static Instant instant(Row row, String column) {
-    return row.getOffsetDateTime(column) == null ? null : row.getOffsetDateTime(column).toInstant();
-  }
-
-  private Future<IntervalResult> load(SqlConnection conn, MeterDirectory.MeterRef meter, String register, Instant from,
-                                      Instant to) {
-    Tuple range = Tuple.of(meter.id(), register, at(from), at(to));
-    return conn.preparedQuery("SELECT ts, value FROM reading WHERE meter_id = $1 AND register = $2 AND ts >= $3 "
-        + "AND ts <= $4 ORDER BY ts").execute(range)
-      .compose(readingRows -> conn.preparedQuery("SELECT ts, old_final_value, new_initial_value FROM meter_exchange "
-          + "WHERE meter_id = $1 AND register = $2 AND ts > $3 AND ts <= $4 ORDER BY ts").execute(range)
-        .map(exchangeRows -> {
-          List<RegisterReading> readings = new ArrayList<>(readingRows.size());
-          readingRows.forEach(r -> readings.add(new RegisterReading(r.getOffsetDateTime("ts").toInstant(), r.getDouble("value"))));
-          List<MeterExchange> exchanges = new ArrayList<>();
-          exchangeRows.forEach(e -> exchanges.add(new MeterExchange(e.getOffsetDateTime("ts").toInstant(),
-            e.getDouble("old_final_value"), e.getDouble("new_initial_value"))));
-          MeterDirectory.RegisterDef def = meter.registers().get(register);
-          RegisterSpec spec = new RegisterSpec(def == null ? null : def.maxValue(), meter.multiplier(),
-            RegisterLimits.maxRatePerHour(def), RegisterLimits.resolution(def));
-          // Readings within one interval complete none yet: an empty window still yields anomalies.
-          Instant windowEnd = alignDown(to).isBefore(alignUp(from)) ? alignUp(from) : alignDown(to);
-          return IntervalCalculator.compute(readings, exchanges, spec, INTERVAL, alignUp(from), windowEnd);
-        }));
-  }
-
-  private Future<Void> store(SqlConnection conn, MeterDirectory.MeterRef meter, Span span, Instant from,
-                             Instant to, IntervalResult result) {
-    String register = span.register();
-    Instant windowStart = alignUp(from);
-    Instant windowEnd = alignDown(to).isBefore(windowStart) ? windowStart : alignDown(to);
-    Tuple range = Tuple.of(meter.id(), register, at(windowStart), at(windowEnd));
-    List<Tuple> intervals = new ArrayList<>(result.intervals().size());
-    for (IntervalValue v : result.intervals()) {
-      intervals.add(Tuple.of(meter.id(), register, at(v.start()), at(v.end()), v.consumption(),
-        v.quality().name().toLowerCase()));
-    }
-    List<Tuple> quarantined = new ArrayList<>();
-    for (Anomaly a : result.anomalies()) {
-      if (result.quarantined().contains(a.ts())) {
-        quarantined.add(Tuple.of(meter.id(), register, at(a.ts()), a.kind().name().toLowerCase() + ": " + a.detail()));
-      }
-    }
-    java.util.Set<Instant> alreadyQuarantined = new java.util.HashSet<>();
-    return conn.preparedQuery("SELECT ts FROM reading_quarantine WHERE meter_id = $1 AND register = $2 AND ts >= $3 "
-        + "AND ts <= $4").execute(Tuple.of(meter.id(), register, at(from), at(to)))
-      .compose(rows -> {
-        rows.forEach(row -> alreadyQuarantined.add(row.getOffsetDateTime("ts").toInstant()));
-        return conn.preparedQuery("DELETE FROM interval_consumption WHERE meter_id = $1 AND register = $2 "
-        + "AND interval_start >= $3 AND interval_end <= $4").execute(range);
-      })
-      .compose(v -> intervals.isEmpty() ? Future.succeededFuture() : conn.preparedQuery("INSERT INTO interval_consumption "
-        + "(meter_id, register, interval_start, interval_end, consumption, quality) VALUES ($1, $2, $3, $4, $5, $6)")
-        .executeBatch(intervals))
-      .compose(v -> conn.preparedQuery("DELETE FROM reading_quarantine WHERE meter_id = $1 AND register = $2 "
-        + "AND ts >= $3 AND ts <= $4").execute(Tuple.of(meter.id(), register, at(from), at(to))))
-      .compose(v -> quarantined.isEmpty() ? Future.succeededFuture() : conn.preparedQuery("INSERT INTO reading_quarantine "
-        + "(meter_id, register, ts, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING").executeBatch(quarantined))
-      .compose(v -> raiseAlarms(meter, register, newAnomalies(result, span, alreadyQuarantined)));
-  }
-
-  /**
-   * A rebuild sees every anomaly in its window again; only those not already known become alarms: quarantines not
-   * recorded before, and rollovers among the readings that caused this rebuild. Duplicate conflicts are logged, not
-   * alarmed (the stored value is kept; the other one was never stored).
-   */
-  private static List<Anomaly> newAnomalies(IntervalResult result, Span span, java.util.Set<Instant> alreadyQuarantined) {
-    List<Anomaly> fresh = new ArrayList<>();
-    for (Anomaly a : result.anomalies()) {
-      boolean inSpan = !a.ts().isBefore(span.from()) && !a.ts().isAfter(span.to());
-      switch (a.kind()) {
-        case DUPLICATE_CONFLICT -> LOG.info("duplicate conflict meter={} ts={} detail={}", span.meterId(), a.ts(),
-          a.detail().replace(' ', '_'));
-        case ROLLOVER -> {
-          if (inSpan) {
-            fresh.add(a);
-          }
-        }
-        default -> {
-          if (result.quarantined().contains(a.ts()) ? !alreadyQuarantined.contains(a.ts()) : inSpan) {
-            fresh.add(a);
-          }
-        }
-      }
-    }
-    return fresh;
   }
 
   private Future<Void> raiseAlarms(MeterDirectory.MeterRef meter, String register, List<Anomaly> anomalies) {
@@ -367,7 +314,4 @@ public final class IntervalService extends VerticleBase {
     return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), step) * step);
   }
 
-  private static java.time.OffsetDateTime at(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
-  }
 }

@@ -28,15 +28,19 @@ import java.util.function.Consumer;
 public final class ReadingWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadingWriter.class);
-  private static final String INSERT = "INSERT INTO reading (meter_id, register, ts, value, quality, source, gateway) "
-    + "SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::float8[], $5::text[], $6::text[], $7::text[]) "
-    + "ON CONFLICT DO NOTHING RETURNING meter_id, register, ts";
+  private static final String INSERT = "INSERT INTO reading_value (series_id, ts, value, quality, source, gateway) "
+    + "SELECT * FROM unnest($1::int4[], $2::timestamptz[], $3::float8[], $4::text[], $5::text[], $6::text[]) "
+    + "ON CONFLICT DO NOTHING RETURNING series_id, ts";
 
   /** What a submitter learns: how many of its readings were new (the rest were duplicates). */
   public record Written(int inserted, int duplicates) {
   }
 
   private record Pending(List<StoredReading> readings, Promise<Written> promise) {
+  }
+
+  /** A stored row's identity as the INSERT returns it: series and instant in microseconds, as stored. */
+  private record RowKey(int seriesId, long epochMicros) {
   }
 
   private final Vertx vertx;
@@ -46,6 +50,7 @@ public final class ReadingWriter {
   private final long lingerMs;
   private final Consumer<List<StoredReading>> onInserted;
   private final Set<YearMonth> partitionsEnsured = new HashSet<>();
+  private final ReadingSeries series;
   private List<Pending> queue = new ArrayList<>();
   private int queuedReadings;
   private int inFlight;
@@ -65,6 +70,7 @@ public final class ReadingWriter {
     this.maxPending = maxPending;
     this.lingerMs = lingerMs;
     this.onInserted = onInserted;
+    this.series = new ReadingSeries(pool);
   }
 
   /** Must be called on one event loop (the owning verticle's); the future completes there. */
@@ -100,6 +106,7 @@ public final class ReadingWriter {
     List<StoredReading> all = new ArrayList<>();
     batch.forEach(p -> all.addAll(p.readings()));
     ensurePartitions(all)
+      .compose(v -> series.resolve(all))
       .compose(v -> pool.preparedQuery(INSERT).execute(columns(all)))
       .onComplete(result -> {
         inFlight--;
@@ -107,17 +114,15 @@ public final class ReadingWriter {
           LOG.error("reading insert failed readings={} error={}", all.size(), result.cause().getMessage());
           batch.forEach(p -> p.promise().fail(result.cause()));
         } else {
-          Set<StoredReading.Key> inserted = new HashSet<>(result.result().size() * 2);
+          Set<RowKey> inserted = new HashSet<>(result.result().size() * 2);
           for (Row row : result.result()) {
-            Instant ts = row.getOffsetDateTime(2).toInstant();
-            inserted.add(new StoredReading.Key(row.getUUID(0), row.getString(1),
-              ts.getEpochSecond() * 1_000_000 + ts.getNano() / 1000));
+            inserted.add(new RowKey(row.getInteger(0), epochMicros(row.getOffsetDateTime(1).toInstant())));
           }
           List<StoredReading> fresh = new ArrayList<>(inserted.size());
           for (Pending p : batch) {
             int mine = 0;
             for (StoredReading r : p.readings()) {
-              if (inserted.remove(r.key())) {
+              if (inserted.remove(new RowKey(series.cached(r.meterId(), r.register()), epochMicros(r.ts())))) {
                 mine++;
                 fresh.add(r);
               }
@@ -158,10 +163,13 @@ public final class ReadingWriter {
     return chain;
   }
 
-  private static Tuple columns(List<StoredReading> rows) {
+  private static long epochMicros(Instant ts) {
+    return ts.getEpochSecond() * 1_000_000 + ts.getNano() / 1000;
+  }
+
+  private Tuple columns(List<StoredReading> rows) {
     int n = rows.size();
-    java.util.UUID[] meters = new java.util.UUID[n];
-    String[] registers = new String[n];
+    Integer[] seriesIds = new Integer[n];
     OffsetDateTime[] times = new OffsetDateTime[n];
     Double[] values = new Double[n];
     String[] qualities = new String[n];
@@ -169,15 +177,14 @@ public final class ReadingWriter {
     String[] gateways = new String[n];
     for (int i = 0; i < n; i++) {
       StoredReading r = rows.get(i);
-      meters[i] = r.meterId();
-      registers[i] = r.register();
+      seriesIds[i] = series.cached(r.meterId(), r.register());
       times[i] = r.ts().atOffset(ZoneOffset.UTC);
       values[i] = r.value();
       qualities[i] = r.quality();
       sources[i] = r.source();
       gateways[i] = r.gateway();
     }
-    return Tuple.of(meters, registers, times, values, qualities, sources, gateways);
+    return Tuple.of(seriesIds, times, values, qualities, sources, gateways);
   }
 
 }
