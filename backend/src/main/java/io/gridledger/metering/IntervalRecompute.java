@@ -26,12 +26,15 @@ public final class IntervalRecompute {
     vertx.eventBus().send(ADDRESS, new JsonArray().add(entry(meterId, register, from, to)));
   }
 
-  /** One message per batch of new readings: the span touched per cumulative register. */
+  /**
+   * One message per batch of new readings: the span touched per cumulative register, and per temperature register
+   * (computed heat meters are derived from temperatures too; the metering verticle decides whether any must be).
+   */
   public static void requestFor(Vertx vertx, List<StoredReading> inserted) {
     Map<String, Instant[]> spans = new HashMap<>();
     Map<String, StoredReading> sample = new HashMap<>();
     for (StoredReading r : inserted) {
-      if (!RegisterVocabulary.isCumulative(r.register())) {
+      if (!RegisterVocabulary.isCumulative(r.register()) && !isTemperature(r.register())) {
         continue;
       }
       String key = r.meterId() + "|" + r.register();
@@ -46,6 +49,10 @@ public final class IntervalRecompute {
     spans.forEach((key, span) -> message.add(entry(sample.get(key).meterId(), sample.get(key).register(), span[0], span[1])
       .put("deferrable", true)));
     vertx.eventBus().send(ADDRESS, message);
+  }
+
+  static boolean isTemperature(String register) {
+    return RegisterVocabulary.lookup(register).map(d -> "temperature".equals(d.quantity())).orElse(false);
   }
 
   private static JsonObject entry(UUID meterId, String register, Instant from, Instant to) {

@@ -115,9 +115,36 @@ public final class IntervalService extends VerticleBase {
   }
 
   private void enqueue(JsonObject entry) {
-    merge(new Span(UUID.fromString(entry.getString("meterId")), entry.getString("register"),
+    Span span = new Span(UUID.fromString(entry.getString("meterId")), entry.getString("register"),
       Instant.parse(entry.getString("from")), Instant.parse(entry.getString("to")), entry.getBoolean("deferrable", false),
-      System.currentTimeMillis()));
+      System.currentTimeMillis());
+    if (IntervalRecompute.isTemperature(span.register())) {
+      queueComputedForLateTemperatures(span);
+    } else {
+      merge(span);
+    }
+  }
+
+  /**
+   * Temperatures that arrive with or before their volume are used when the volume's intervals are rebuilt (that
+   * rebuild derives the computed meters). Temperatures older than what the volume's last rebuild covered arrived too
+   * late for it: the computed meters using them are derived again over the quarter hours they touch.
+   */
+  private void queueComputedForLateTemperatures(Span temperatures) {
+    MeterDirectory.MeterRef meter = meters.byId(temperatures.meterId());
+    if (meter == null) {
+      return;
+    }
+    for (MeterDirectory.MeterRef computed : meters.computedMetersUsing(meter.siteId(), meter.serial())) {
+      JsonObject source = computed.binding().getJsonObject("source");
+      boolean used = temperatures.register().equals(source.getString("supplyRegister", "temperature_supply"))
+        || temperatures.register().equals(source.getString("returnRegister", "temperature_return"));
+      Instant covered = coveredUpTo.get(meter.id() + "|" + source.getString("volumeRegister", "volume"));
+      if (used && covered != null && temperatures.from().isBefore(alignDown(covered))) {
+        Instant to = alignUp(temperatures.to()).isAfter(alignDown(covered)) ? alignDown(covered) : alignUp(temperatures.to());
+        merge(new Span(computed.id(), "*", alignDown(temperatures.from()), to, false, System.currentTimeMillis()));
+      }
+    }
   }
 
   private void merge(Span span) {
