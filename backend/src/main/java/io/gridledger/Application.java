@@ -58,6 +58,7 @@ public final class Application {
 
   private final Vertx vertx;
   private final GridledgerConfig config;
+  private final io.gridledger.alarm.AlarmThresholds alarmThresholds;
   private EmbeddedDatabase embedded;
   private Pool pool;
   private ApiServer apiServer;
@@ -71,6 +72,8 @@ public final class Application {
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
     this.config = config;
+    // Checked here so nonsensical thresholds stop the start like any other bad configuration value.
+    this.alarmThresholds = io.gridledger.alarm.AlarmThresholds.fromConfig(config.section("alarm"));
   }
 
   public Future<Application> start() {
@@ -192,7 +195,8 @@ public final class Application {
   /** Alarms that come from missing or unusual data (offline devices and gateways, leaks, abnormal days). */
   private Future<Void> startAlarmSweeper() {
     long periodMs = config.section("alarm").getInteger("sweepIntervalSeconds") * 1000L;
-    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool, Math.max(1000, periodMs))).mapEmpty();
+    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool, Math.max(1000, periodMs), alarmThresholds))
+      .mapEmpty();
   }
 
   private Future<Void> startHttp(String jwtSecret) {
@@ -213,7 +217,7 @@ public final class Application {
       new OccupancyHandlers(pool),
       new MeterHandlers(pool),
       new ReadingsHandlers(ingestFor(owner), new DeadLetterStore(pool), siteAccess),
-      new MeteringHandlers(owner, pool, siteAccess),
+      new MeteringHandlers(owner, pool, siteAccess, alarmThresholds.offlineAfter()),
       new AlarmHandlers(pool)));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }

@@ -39,6 +39,13 @@ final class EnvironmentOverrides {
       if (defaultValue instanceof Integer) {
         return Integer.parseInt(raw.trim());
       }
+      if (defaultValue instanceof Double) {
+        double value = Double.parseDouble(raw.trim());
+        if (!Double.isFinite(value)) {
+          throw new IllegalArgumentException("expected a finite number");
+        }
+        return value;
+      }
       if (defaultValue instanceof Boolean) {
         String v = raw.trim().toLowerCase(Locale.ROOT);
         if (!v.equals("true") && !v.equals("false")) {

@@ -28,7 +28,6 @@ import static io.gridledger.api.Requests.*;
 /** Readings, interval consumption and meter exchanges of one meter, and a site's device health. */
 public final class MeteringHandlers implements OperationBinder {
 
-  public static final long OFFLINE_AFTER_SECONDS = 15 * 60;
   private static final String READING_DOC = "json_build_object('register', r.register, 'ts', r.ts, 'value', r.value, "
     + "'unit', (SELECT reg->>'unit' FROM meter m, jsonb_array_elements(m.registers) reg WHERE m.id = r.meter_id "
     + "AND reg->>'name' = r.register), 'quality', r.quality, 'source', r.source, 'gateway', r.gateway, "
@@ -41,8 +40,11 @@ public final class MeteringHandlers implements OperationBinder {
   private final Pool pool;
   private final SiteAccess sites;
   private final ConsumptionQuery consumption;
+  private final long offlineAfterSeconds;
 
-  public MeteringHandlers(Vertx vertx, Pool pool, SiteAccess sites) {
+  /** @param offlineAfter a device silent this long is reported offline (alarm.offlineAfterSeconds, as the alarms) */
+  public MeteringHandlers(Vertx vertx, Pool pool, SiteAccess sites, java.time.Duration offlineAfter) {
+    this.offlineAfterSeconds = offlineAfter.toSeconds();
     this.vertx = vertx;
     this.pool = pool;
     this.sites = sites;
@@ -161,7 +163,7 @@ public final class MeteringHandlers implements OperationBinder {
         .execute(Tuple.of(siteId))
         .compose(meters -> pool.preparedQuery("SELECT gateway, protocol, last_seen_at, connected FROM gateway_status "
           + "WHERE site_id = $1 ORDER BY gateway").execute(Tuple.of(siteId)).map(gateways -> {
-            OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(OFFLINE_AFTER_SECONDS);
+            OffsetDateTime cutoff = OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(offlineAfterSeconds);
             JsonArray meterList = new JsonArray();
             for (Row m : meters) {
               OffsetDateTime seen = m.getOffsetDateTime("last_seen_at");
@@ -178,7 +180,7 @@ public final class MeteringHandlers implements OperationBinder {
                 .put("online", seen.isAfter(cutoff)).put("connected", g.getBoolean("connected"))
                 .put("lastSeenAt", timestamp(seen)));
             }
-            return new JsonObject().put("siteId", siteId.toString()).put("offlineAfterSeconds", OFFLINE_AFTER_SECONDS)
+            return new JsonObject().put("siteId", siteId.toString()).put("offlineAfterSeconds", offlineAfterSeconds)
               .put("meters", meterList).put("gateways", gatewayList);
           }));
     }));

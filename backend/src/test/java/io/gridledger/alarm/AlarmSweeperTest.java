@@ -253,17 +253,17 @@ class AlarmSweeperTest {
   @DisplayName("the leak window follows Berlin's DST: 3 hours on the spring night, 5 on the autumn night")
   void nightWindowIsDstCorrect() {
     ZoneId berlin = ZoneId.of(BERLIN);
-    AlarmSweeper.Window spring = AlarmSweeper.lastCompleteNight(BERLIN, berlin, Instant.parse("2026-03-29T06:00:00Z"));
+    SweepWindow spring = AlarmThresholds.defaults().lastCompleteNight(BERLIN, berlin, Instant.parse("2026-03-29T06:00:00Z"));
     assertEquals(Instant.parse("2026-03-29T00:00:00Z"), spring.start());
     assertEquals(Instant.parse("2026-03-29T03:00:00Z"), spring.end());
     assertEquals(12, spring.intervals());
-    AlarmSweeper.Window autumn = AlarmSweeper.lastCompleteNight(BERLIN, berlin, Instant.parse("2026-10-25T06:00:00Z"));
+    SweepWindow autumn = AlarmThresholds.defaults().lastCompleteNight(BERLIN, berlin, Instant.parse("2026-10-25T06:00:00Z"));
     assertEquals(Instant.parse("2026-10-24T23:00:00Z"), autumn.start());
     assertEquals(Instant.parse("2026-10-25T04:00:00Z"), autumn.end());
     assertEquals(20, autumn.intervals());
     // 03:30 local on 11 November: that night is still running, so the last complete one is the 10th.
     assertEquals(LocalDate.parse("2026-11-10"),
-      AlarmSweeper.lastCompleteNight(BERLIN, berlin, Instant.parse("2026-11-11T02:30:00Z")).day());
+      AlarmThresholds.defaults().lastCompleteNight(BERLIN, berlin, Instant.parse("2026-11-11T02:30:00Z")).day());
   }
 
   // ---- abnormal_consumption -------------------------------------------------------------------------------------
@@ -341,12 +341,12 @@ class AlarmSweeperTest {
   @Test
   @DisplayName("the verdict bounds: above 3 x baseline + 1, below 0.2 x a baseline of at least 5, nothing near zero")
   void abnormalBounds() {
-    assertTrue(AlarmSweeper.isAbnormal(50, 10));
-    assertFalse(AlarmSweeper.isAbnormal(31, 10));
-    assertTrue(AlarmSweeper.isAbnormal(1.5, 10));
-    assertFalse(AlarmSweeper.isAbnormal(2, 10));
-    assertFalse(AlarmSweeper.isAbnormal(0.9, 0), "a near-zero baseline needs more than noise");
-    assertFalse(AlarmSweeper.isAbnormal(0, 4), "a small baseline gives no too-low verdict");
+    assertTrue(AlarmThresholds.defaults().isAbnormal(50, 10));
+    assertFalse(AlarmThresholds.defaults().isAbnormal(31, 10));
+    assertTrue(AlarmThresholds.defaults().isAbnormal(1.5, 10));
+    assertFalse(AlarmThresholds.defaults().isAbnormal(2, 10));
+    assertFalse(AlarmThresholds.defaults().isAbnormal(0.9, 0), "a near-zero baseline needs more than noise");
+    assertFalse(AlarmThresholds.defaults().isAbnormal(0, 4), "a small baseline gives no too-low verdict");
   }
 
   private static OffsetDateTime utc(Instant instant) {

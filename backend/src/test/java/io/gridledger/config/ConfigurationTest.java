@@ -44,6 +44,25 @@ class ConfigurationTest {
   }
 
   @Test
+  @DisplayName("alarm thresholds are taken from the configuration, and nonsensical ones are refused naming the key")
+  void alarmThresholds() {
+    GridledgerConfig config = GridledgerConfig.load(null, Map.of("GRIDLEDGER_ALARM_LEAK_NIGHT_START", "00:30",
+      "GRIDLEDGER_ALARM_ABNORMAL_HIGH_FACTOR", "2.5"));
+    io.gridledger.alarm.AlarmThresholds thresholds = io.gridledger.alarm.AlarmThresholds.fromConfig(config.section("alarm"));
+    assertEquals(java.time.LocalTime.of(0, 30), thresholds.nightStart());
+    assertTrue(thresholds.isAbnormal(26.1, 10), "above 2.5 x 10 + 1");
+    assertTrue(!thresholds.isAbnormal(25.9, 10), "below 2.5 x 10 + 1");
+    IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class,
+      () -> io.gridledger.alarm.AlarmThresholds.fromConfig(GridledgerConfig.load(null,
+        Map.of("GRIDLEDGER_ALARM_LEAK_NIGHT_START", "06:00")).section("alarm")));
+    assertTrue(backwards.getMessage().contains("alarm.leakNightStart"), backwards.getMessage());
+    IllegalArgumentException notATime = assertThrows(IllegalArgumentException.class,
+      () -> io.gridledger.alarm.AlarmThresholds.fromConfig(GridledgerConfig.load(null,
+        Map.of("GRIDLEDGER_ALARM_LEAK_NIGHT_END", "5 am")).section("alarm")));
+    assertTrue(notATime.getMessage().contains("alarm.leakNightEnd"), notATime.getMessage());
+  }
+
+  @Test
   @DisplayName("docs/configuration.md documents every key with its environment variable")
   void everyKeyIsDocumented() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
