@@ -51,6 +51,7 @@ public final class RelayControlService extends VerticleBase implements RelayCont
   private final Map<UUID, Execution> byCommand = new HashMap<>();
   private MqttRelayDriver mqtt;
   private long sweepTimer = -1;
+  private boolean stopped;
 
   /** A command being worked on by this instance. */
   private static final class Execution {
@@ -91,6 +92,7 @@ public final class RelayControlService extends VerticleBase implements RelayCont
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(sweepTimer);
     byCommand.values().forEach(ex -> {
       vertx.cancelTimer(ex.backoffTimer);
@@ -184,6 +186,9 @@ public final class RelayControlService extends VerticleBase implements RelayCont
   // ---- attempts ----
 
   private void attempt(Execution ex) {
+    if (stopped) {
+      return;   // left pending/sent: the sweep of a running instance fails it with the alarm
+    }
     if (ex.superseded) {
       finish(ex, CommandState.SUPERSEDED, "superseded by a later command for the meter");
       return;
