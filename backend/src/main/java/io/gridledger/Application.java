@@ -68,6 +68,7 @@ public final class Application {
   private IntervalService intervalService;
   private io.gridledger.simulator.DeviceSimulator simulator;
   private long activityTimer = -1;
+  private io.gridledger.control.RelayControlService relayControl;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -149,8 +150,11 @@ public final class Application {
     JsonObject metering = config.section("metering");
     intervalService = new IntervalService(pool, meterDirectory, alarms, metering.getInteger("rebuildDelayMs"),
       metering.getInteger("rebuildConcurrency"));
+    relayControl = new io.gridledger.control.RelayControlService(pool,
+      io.gridledger.control.ControlSettings.from(config.section("control")));
     return meterDirectory.reload()
       .compose(v -> vertx.deployVerticle(intervalService))
+      .compose(v -> vertx.deployVerticle(relayControl))
       .compose(v -> startHttp(jwtSecret))
       .compose(v -> startMqtt())
       .compose(v -> startFieldPollers())
@@ -218,7 +222,8 @@ public final class Application {
       new MeterHandlers(pool),
       new ReadingsHandlers(ingestFor(owner), new DeadLetterStore(pool), siteAccess),
       new MeteringHandlers(owner, pool, siteAccess, alarmThresholds.offlineAfter()),
-      new AlarmHandlers(pool)));
+      new AlarmHandlers(pool),
+      new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl)));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
 
@@ -238,6 +243,11 @@ public final class Application {
   /** Interval rebuilds waiting or running (0 when metering has caught up with stored readings). */
   public Future<Integer> meteringBacklog() {
     return Future.succeededFuture(intervalService == null ? 0 : intervalService.backlog());
+  }
+
+  /** Relay cut-off and restore, for the capabilities that decide when (prepaid policy, schedules). */
+  public io.gridledger.control.RelayControl relayControl() {
+    return relayControl;
   }
 
   public MeterDirectory meterDirectory() {

@@ -11,7 +11,9 @@ public enum AlarmKind {
   METER_EXCHANGE_INCONSISTENT("warning"),
   LEAK("critical"),
   ABNORMAL_CONSUMPTION("warning"),
-  NEGATIVE_REMAINDER("warning");
+  NEGATIVE_REMAINDER("warning"),
+  /** A relay command the device never confirmed: the supply may or may not be switched, someone must look. */
+  RELAY_UNCONFIRMED("critical");
 
   private final String severity;
 

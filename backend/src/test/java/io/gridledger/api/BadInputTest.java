@@ -27,7 +27,7 @@ class BadInputTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key");
+    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command");
 
   private static TestBackend backend;
   private static ContractHttp http;
@@ -326,6 +326,35 @@ class BadInputTest {
   void pathIdNotUuid() {
     refused(400, "validation-failed", "siteId", "getSite", "GET", "/sites/not-a-uuid", null);
     refused(400, "validation-failed", "unitId", "updateUnit", "PATCH", "/units/42", new JsonObject().put("name", "X"));
+  }
+
+  @Test
+  @DisplayName("a relay command without a reason or with an unknown action answers 400; one for a meter without a relay "
+    + "answers 422 no-relay, and cutting off a critical load without override 422 critical-load")
+  void badRelayCommands() {
+    String commands = "/meters/" + sites.a.get("meter1") + "/commands";
+    JsonObject open = new JsonObject().put("action", "open").put("reason", "Unpaid");
+    refused(400, "validation-failed", "/", "createMeterCommand", "POST", commands, new JsonObject().put("action", "open"));
+    refused(400, "validation-failed", "/reason", "createMeterCommand", "POST", commands, open.copy().put("reason", "  "));
+    refused(400, "validation-failed", "/reason", "createMeterCommand", "POST", commands,
+      open.copy().put("reason", "r".repeat(501)));
+    refused(400, "validation-failed", "/action", "createMeterCommand", "POST", commands, open.copy().put("action", "toggle"));
+    refused(400, "validation-failed", "/force", "createMeterCommand", "POST", commands, open.copy().put("force", true));
+    refused(400, "validation-failed", "/overrideCriticalLoad", "createMeterCommand", "POST", commands,
+      open.copy().put("overrideCriticalLoad", "yes"));
+    refused(400, "validation-failed", "commandId", "getCommand", "GET", "/commands/42", null);
+
+    String manual = created("createMeter", siteA + "/meters", meter("RELAY-MANUAL"));
+    refused(422, "no-relay", null, "createMeterCommand", "POST", "/meters/" + manual + "/commands", open);
+    String noCoil = created("createMeter", siteA + "/meters", meter("RELAY-NO-MAP").put("binding", new JsonObject()
+      .put("protocol", "modbus").put("host", "127.0.0.1").put("port", 502).put("unitId", 9)));
+    refused(422, "no-relay", null, "createMeterCommand", "POST", "/meters/" + noCoil + "/commands", open);
+    String critical = created("createMeter", siteA + "/meters", meter("RELAY-CRITICAL").put("criticalLoad", true)
+      .put("binding", new JsonObject().put("protocol", "mqtt").put("gateway", "gw-1")));
+    refused(422, "critical-load", "/overrideCriticalLoad", "createMeterCommand", "POST", "/meters/" + critical
+      + "/commands", open);
+    refused(422, "critical-load", "/overrideCriticalLoad", "createMeterCommand", "POST", "/meters/" + critical
+      + "/commands", open.copy().put("overrideCriticalLoad", false));
   }
 
   // --- helpers ---

@@ -149,6 +149,7 @@ class ContractTest {
     ok(succeeded, "updateMeter", http.call("updateMeter", "PATCH", "/meters/" + meterId, admin, new JsonObject().put("criticalLoad", true)));
 
     exerciseMetering(succeeded);
+    exerciseControl(succeeded);
 
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
@@ -215,6 +216,18 @@ class ContractTest {
     ok(succeeded, "acknowledgeAlarm", http.call("acknowledgeAlarm", "POST", "/alarms/" + alarm.getString("id")
       + "/acknowledge", admin, null));
     ok(succeeded, "clearAlarm", http.call("clearAlarm", "POST", "/alarms/" + alarm.getString("id") + "/clear", admin, null));
+  }
+
+  /** A relay command (its gateway is not connected, so it ends failed later) and the reads around it. */
+  private void exerciseControl(Set<String> succeeded) {
+    String meterId = sites.a.get("meter2").toString();
+    JsonObject command = ok(succeeded, "createMeterCommand", http.call("createMeterCommand", "POST", "/meters/" + meterId
+      + "/commands", admin, new JsonObject().put("action", "open").put("reason", "Contract test"))).json();
+    assertEquals("pending", command.getString("state"), command::encode);
+    ok(succeeded, "getCommand", http.call("getCommand", "GET", "/commands/" + command.getString("id"), admin, null));
+    ok(succeeded, "listMeterCommands", http.call("listMeterCommands", "GET", "/meters/" + meterId + "/commands?limit=5",
+      admin, null));
+    ok(succeeded, "getMeterRelay", http.call("getMeterRelay", "GET", "/meters/" + meterId + "/relay", admin, null));
   }
 
   /** Intervals and their alarms are derived after the readings are stored; wait (bounded) for the quarantine alarm. */

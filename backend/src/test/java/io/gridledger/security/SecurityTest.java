@@ -37,7 +37,7 @@ class SecurityTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key");
+    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -49,11 +49,15 @@ class SecurityTest {
   private static String integrationA;
   /** The ids of site B's objects (plus a user and an API key no non-admin may see), by path parameter name. */
   private static Map<String, UUID> siteB;
+  /** Relay commands on tenant a2's meter and on site A's main meter (in no tenant's unit). */
+  private static UUID commandOfTenantA2, commandOfMainA;
 
   @BeforeAll
   static void start() {
     // Many logins come from 127.0.0.1 in this class; the per-address limit has its own backend below.
-    backend = TestBackend.start(new JsonObject().put("auth", new JsonObject().put("loginMaxAttemptsPerAddress", 1000)));
+    // One attempt per relay command: the fixture's commands (no gateway is connected) end before any snapshot.
+    backend = TestBackend.start(new JsonObject().put("auth", new JsonObject().put("loginMaxAttemptsPerAddress", 1000))
+      .put("control", new JsonObject().put("maxAttempts", 1)));
     http = ContractHttp.of(backend);
     sites = TwoSites.create(backend);
     admin = backend.login(TestBackend.ADMIN);
@@ -70,6 +74,29 @@ class SecurityTest {
         .getJsonObject(0).getString("id")),
       "apiKeyId", UUID.fromString(key.json().getString("id"))));
     siteB.put("alarmId", TwoSites.raiseQuarantineAlarm(http, admin, "B-M1", sites.b.get("meter1")));
+    siteB.put("commandId", relayCommand(sites.b.get("meter1")));
+    commandOfTenantA2 = relayCommand(sites.a.get("meter2"));
+    commandOfMainA = relayCommand(sites.a.get("mainMeter"));
+  }
+
+  /** A relay command on the meter, finished (failed: its gateway is not connected), by the admin. */
+  private static UUID relayCommand(UUID meterId) {
+    Response created = http.call("createMeterCommand", "POST", "/meters/" + meterId + "/commands", admin,
+      new JsonObject().put("action", "open").put("reason", "Fixture"));
+    assertEquals(202, created.status(), created.text());
+    String id = created.json().getString("id");
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (http.call("getCommand", "GET", "/commands/" + id, admin, null).json().getString("state").equals("failed")) {
+        return UUID.fromString(id);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("relay command " + id + " did not end");
   }
 
   @AfterAll
@@ -84,10 +111,11 @@ class SecurityTest {
     int expected = (int) ContractHttp.operations().stream().filter(op -> op.path().contains("{")).count();
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
-      "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"));
-    assertEquals(18, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
-    Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"));
-    assertEquals(10, assertEveryOperationNotFound(tenantA1, unoccupied), "operations tried on site A's common objects");
+      "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2);
+    assertEquals(22, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+    Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
+      "commandId", commandOfMainA);
+    assertEquals(14, assertEveryOperationNotFound(tenantA1, unoccupied), "operations tried on site A's common objects");
     assertEquals(before, snapshot(), "a refused request changed the database");
   }
 
@@ -221,6 +249,9 @@ class SecurityTest {
       assertProblem("update" + name, http.call("update" + name, "PATCH", path, tenantA1, patches.get("update" + name)), 403, "forbidden");
       assertProblem("delete" + name, http.call("delete" + name, "DELETE", path, tenantA1, null), 403, "forbidden");
     });
+    assertProblem("createMeterCommand on its own meter", http.call("createMeterCommand", "POST", "/meters/"
+      + sites.a.get("meter1") + "/commands", tenantA1, new JsonObject().put("action", "open").put("reason", "Mine")),
+      403, "forbidden");
     assertProblem("createBuilding on its own site", http.call("createBuilding", "POST", "/sites/" + siteA + "/buildings",
       tenantA1, new JsonObject().put("name", "Tenant annex")), 403, "forbidden");
     assertProblem("createOccupancies for itself", http.call("createOccupancies", "POST", "/tenants/" + sites.a.get("tenant1")
@@ -239,6 +270,8 @@ class SecurityTest {
     assertProblem("updateSite", http.call("updateSite", "PATCH", "/sites/" + sites.a.get("site"), integrationA,
       new JsonObject().put("name", "X")), 403, "forbidden");
     assertProblem("deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + sites.a.get("meter1"), integrationA, null), 403, "forbidden");
+    assertProblem("createMeterCommand", http.call("createMeterCommand", "POST", "/meters/" + sites.a.get("meter1")
+      + "/commands", integrationA, new JsonObject().put("action", "open").put("reason", "BMS")), 403, "forbidden");
     assertEquals(before, snapshot(), "a forbidden request changed the database");
   }
 
@@ -375,6 +408,7 @@ class SecurityTest {
         .put("registers", new JsonArray().add(new JsonObject().put("name", "energy_active_import").put("unit", "kWh")))
         .put("binding", new JsonObject().put("protocol", "manual"));
       case "updateMeter" -> new JsonObject().put("criticalLoad", true);
+      case "createMeterCommand" -> new JsonObject().put("action", "open").put("reason", "Hijacked");
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;

@@ -23,6 +23,10 @@ import java.util.function.Function;
  * group split the messages, and acknowledges each message only after its readings are committed (manual ack), so
  * the broker redelivers anything an instance took but did not store. The broker authenticates gateways; a gateway
  * may still only report meters bound to it in the site model.
+ *
+ * <p>Commands for gateways ({@link GatewayTopics#COMMAND_ADDRESS}) are published through this client; every
+ * instance subscribes to all gateways' events without sharing, so the instance that sent a command sees its
+ * acknowledgement.
  */
 public final class MqttBrokerSubscriber extends VerticleBase {
 
@@ -35,6 +39,7 @@ public final class MqttBrokerSubscriber extends VerticleBase {
   private MqttClient client;
   private long backoffMs = 500;
   private boolean stopping;
+  private io.vertx.core.eventbus.MessageConsumer<JsonObject> commands;
 
   public MqttBrokerSubscriber(JsonObject mqttConfig, Function<io.vertx.core.Vertx, IngestService> ingestFactory) {
     this.config = mqttConfig;
@@ -59,6 +64,7 @@ public final class MqttBrokerSubscriber extends VerticleBase {
     client = MqttClient.create(vertx, options);
     client.publishHandler(this::onMessage);
     client.closeHandler(v -> reconnectLater());
+    commands = vertx.eventBus().consumer(GatewayTopics.COMMAND_ADDRESS, this::commandRequested);
     connect();
     // Start succeeds even while the broker is away: ingest over HTTP keeps working and MQTT joins when it can.
     return Future.succeededFuture();
@@ -68,6 +74,7 @@ public final class MqttBrokerSubscriber extends VerticleBase {
     URI broker = URI.create(config.getString("brokerUrl"));
     client.connect(broker.getPort() > 0 ? broker.getPort() : 1883, broker.getHost())
       .compose(ack -> client.subscribe(sharedTopic(config.getString("sharedGroup")), MqttQoS.AT_LEAST_ONCE.value()))
+      .compose(ack -> client.subscribe(GatewayTopics.ALL_EVENTS, MqttQoS.AT_LEAST_ONCE.value()))
       .onSuccess(v -> {
         backoffMs = 500;
         LOG.info("mqtt broker subscribed broker={} group={}", config.getString("brokerUrl"), config.getString("sharedGroup"));
@@ -91,7 +98,30 @@ public final class MqttBrokerSubscriber extends VerticleBase {
     });
   }
 
+  /** Publishes a command (QoS 1) to the gateway's commands topic; replies once sent, fails while the broker is away. */
+  private void commandRequested(io.vertx.core.eventbus.Message<JsonObject> message) {
+    String gateway = message.body().getString("gateway");
+    JsonObject command = message.body().getJsonObject("command");
+    if (gateway == null || command == null) {
+      message.fail(400, "a gateway command needs gateway and command");
+      return;
+    }
+    if (!client.isConnected()) {
+      message.fail(503, "not connected to the MQTT broker " + config.getString("brokerUrl"));
+      return;
+    }
+    client.publish(GatewayTopics.commands(gateway), command.toBuffer(), MqttQoS.AT_LEAST_ONCE, false, false)
+      .onSuccess(packetId -> message.reply(new JsonObject().put("packetId", packetId)))
+      .onFailure(e -> message.fail(503, String.valueOf(e.getMessage())));
+  }
+
   private void onMessage(MqttPublishMessage message) {
+    String eventsOf = GatewayTopics.gatewayOfEvents(message.topicName());
+    if (eventsOf != null) {
+      GatewayTopics.forwardEvent(vertx, eventsOf, message.payload());
+      message.ack();
+      return;
+    }
     String gateway = GatewayTopics.gatewayOfReadings(message.topicName());
     if (gateway == null) {
       message.ack();
@@ -106,6 +136,9 @@ public final class MqttBrokerSubscriber extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    if (commands != null) {
+      commands.unregister();
+    }
     return client == null || !client.isConnected() ? Future.succeededFuture() : client.disconnect();
   }
 }

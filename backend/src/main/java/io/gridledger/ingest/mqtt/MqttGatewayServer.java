@@ -46,6 +46,7 @@ public final class MqttGatewayServer extends VerticleBase {
   private final Map<String, Long> statusWrittenMs = new ConcurrentHashMap<>();
   private IngestService ingest;
   private MqttServer server;
+  private io.vertx.core.eventbus.MessageConsumer<JsonObject> commands;
 
   public MqttGatewayServer(JsonObject mqttConfig, Pool pool, ApiKeyStore apiKeys,
                            Function<io.vertx.core.Vertx, IngestService> ingestFactory) {
@@ -64,6 +65,7 @@ public final class MqttGatewayServer extends VerticleBase {
       .setMaxMessageSize(MAX_MESSAGE_BYTES)
       .setAutoClientId(false));
     server.endpointHandler(this::connect);
+    commands = vertx.eventBus().<JsonObject>consumer(GatewayTopics.COMMAND_ADDRESS, this::commandRequested);
     return server.listen().onSuccess(s -> LOG.info("mqtt gateway endpoint listening port={}", s.actualPort()));
   }
 
@@ -78,6 +80,20 @@ public final class MqttGatewayServer extends VerticleBase {
       return Future.failedFuture("gateway " + gateway + " is not connected");
     }
     return endpoint.publish(GatewayTopics.commands(gateway), command.toBuffer(), MqttQoS.AT_LEAST_ONCE, false, false);
+  }
+
+  /** {@link GatewayTopics#COMMAND_ADDRESS}: sends the command, replies with its packet id or fails (not connected). */
+  private void commandRequested(io.vertx.core.eventbus.Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String gateway = body.getString("gateway");
+    JsonObject command = body.getJsonObject("command");
+    if (gateway == null || command == null) {
+      message.fail(400, "a gateway command needs gateway and command");
+      return;
+    }
+    sendCommand(gateway, command)
+      .onSuccess(packetId -> message.reply(new JsonObject().put("packetId", packetId)))
+      .onFailure(e -> message.fail(503, String.valueOf(e.getMessage())));
   }
 
   private void connect(MqttEndpoint endpoint) {
@@ -124,8 +140,14 @@ public final class MqttGatewayServer extends VerticleBase {
 
   private void onPublish(MqttEndpoint endpoint, String gateway, Principal principal, MqttPublishMessage message) {
     String topicGateway = GatewayTopics.gatewayOfReadings(message.topicName());
+    if (gateway.equals(GatewayTopics.gatewayOfEvents(message.topicName()))) {
+      // A gateway's events (command acknowledgements) on its own topic only, so no gateway speaks for another.
+      GatewayTopics.forwardEvent(vertx, gateway, message.payload());
+      acknowledge(endpoint, message);
+      return;
+    }
     if (topicGateway == null || !topicGateway.equals(gateway)) {
-      // Not ours to ingest (events, or another gateway's topic): acknowledge so the gateway does not resend forever.
+      // Not ours to ingest (another gateway's topic): acknowledge so the gateway does not resend forever.
       acknowledge(endpoint, message);
       return;
     }
@@ -165,6 +187,9 @@ public final class MqttGatewayServer extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (commands != null) {
+      commands.unregister();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

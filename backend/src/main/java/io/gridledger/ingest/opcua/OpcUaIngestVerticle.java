@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  * callbacks are handed to this verticle's context, so the event loop never waits on the network.
  *
  * <p>Relay commands: {@link #RELAY_ADDRESS} with {@code {"meterId": "...", "closed": b}} writes
- * {@code <serial>/relay_closed}; the reply is {@code {"closed": b}}.
+ * {@code <serial>/relay_closed}; without "closed" it reads the variable back from the device; the reply is
+ * {@code {"closed": b}}.
  */
 public final class OpcUaIngestVerticle extends VerticleBase {
 
@@ -135,19 +136,48 @@ public final class OpcUaIngestVerticle extends VerticleBase {
 
   // ---- relay ----
 
+  /** The endpoint (connected) and relay variable of an OPC UA meter, or an IllegalArgument/IllegalState failure. */
+  private record RelayNode(Endpoint endpoint, NodeId nodeId) {
+  }
+
+  private Future<RelayNode> relayNode(UUID meterId) {
+    MeterRef meter = directory.byId(meterId);
+    Endpoint endpoint = meter == null || meter.binding() == null ? null
+      : endpoints.get(meter.binding().getString("endpointUrl"));
+    if (endpoint == null || !"opcua".equals(meter.protocol())) {
+      return Future.failedFuture(new IllegalArgumentException("meter " + meterId + " is not a subscribed OPC UA meter"));
+    }
+    if (endpoint.client == null) {
+      return Future.failedFuture(new IllegalStateException("not connected to " + endpoint.url));
+    }
+    NodeId relay = NodeId.parseOrNull(meter.binding().getString("nodeId", "ns=2;s=" + meter.serial()) + "/relay_closed");
+    if (relay == null) {
+      return Future.failedFuture(new IllegalArgumentException("meter " + meterId + " has no valid relay node id"));
+    }
+    return Future.succeededFuture(new RelayNode(endpoint, relay));
+  }
+
+  /** Reads {@code <serial>/relay_closed} from the device (not the subscription's last sample): true when closed. */
+  public Future<Boolean> readRelay(UUID meterId) {
+    return onContext(() -> relayNode(meterId).compose(node -> bridge(() -> node.endpoint().client.readValuesAsync(0,
+        org.eclipse.milo.opcua.stack.core.types.enumerated.TimestampsToReturn.Neither, List.of(node.nodeId())))
+      .compose(values -> {
+        DataValue value = values.get(0);
+        StatusCode status = value.getStatusCode() == null ? StatusCode.GOOD : value.getStatusCode();
+        Object v = value.getValue() == null ? null : value.getValue().getValue();
+        if (status.isGood() && v instanceof Boolean closed) {
+          return Future.succeededFuture(closed);
+        }
+        activity.error(meterId, "opcua relay read " + node.nodeId().toParseableString() + ": " + status);
+        return Future.failedFuture(new IllegalStateException("relay read " + status));
+      })));
+  }
+
   /** Writes {@code <serial>/relay_closed}: true closes the supply. */
   public Future<Void> writeRelay(UUID meterId, boolean closed) {
-    return onContext(() -> {
-      MeterRef meter = directory.byId(meterId);
-      Endpoint endpoint = meter == null || meter.binding() == null ? null
-        : endpoints.get(meter.binding().getString("endpointUrl"));
-      if (endpoint == null || !"opcua".equals(meter.protocol())) {
-        return Future.failedFuture(new IllegalArgumentException("meter " + meterId + " is not a subscribed OPC UA meter"));
-      }
-      if (endpoint.client == null) {
-        return Future.failedFuture(new IllegalStateException("not connected to " + endpoint.url));
-      }
-      NodeId relay = NodeId.parse(meter.binding().getString("nodeId", "ns=2;s=" + meter.serial()) + "/relay_closed");
+    return onContext(() -> relayNode(meterId).compose(node -> {
+      Endpoint endpoint = node.endpoint();
+      NodeId relay = node.nodeId();
       return bridge(() -> endpoint.client.writeValuesAsync(List.of(relay),
           List.of(DataValue.valueOnly(new Variant(closed)))))
         .compose(results -> {
@@ -158,7 +188,7 @@ public final class OpcUaIngestVerticle extends VerticleBase {
           activity.error(meterId, "opcua relay write " + relay.toParseableString() + ": " + status);
           return Future.failedFuture(new IllegalStateException("relay write refused: " + status));
         });
-    });
+    }));
   }
 
   private void relayCommand(Message<JsonObject> message) {
@@ -170,12 +200,14 @@ public final class OpcUaIngestVerticle extends VerticleBase {
       message.fail(400, "meterId must be a UUID");
       return;
     }
-    if (!(body.getValue("closed") instanceof Boolean closed)) {
+    Object closedValue = body.getValue("closed");
+    if (closedValue != null && !(closedValue instanceof Boolean)) {
       message.fail(400, "closed must be a boolean");
       return;
     }
-    writeRelay(meterId, closed)
-      .onSuccess(v -> message.reply(new JsonObject().put("closed", closed)))
+    Future<Boolean> result = closedValue instanceof Boolean closed
+      ? writeRelay(meterId, closed).map(closed) : readRelay(meterId);
+    result.onSuccess(closed -> message.reply(new JsonObject().put("closed", closed)))
       .onFailure(e -> message.fail(e instanceof IllegalArgumentException ? 404 : 503, String.valueOf(e.getMessage())));
   }
 

@@ -247,8 +247,10 @@ public final class Gateway {
       reject(serial, commandId, "meter-offline");
     } else {
       simulation.setRelayClosed(serial, "closed".equals(state));
-      event(new JsonObject().put("type", "relay").put("meter", serial).put("state", state)
-        .put("commandId", commandId));
+      // The acknowledgement reports the relay as the device now reads it, not an echo of the request: the platform
+      // confirms a command only from what the device says.
+      event(new JsonObject().put("type", "relay").put("meter", serial)
+        .put("state", simulation.meter(serial).relayClosed() ? "closed" : "open").put("commandId", commandId));
     }
   }
 
