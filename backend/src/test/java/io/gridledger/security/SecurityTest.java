@@ -37,7 +37,8 @@ class SecurityTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key");
+    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "tariff",
+      "tariff_version");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -70,6 +71,24 @@ class SecurityTest {
         .getJsonObject(0).getString("id")),
       "apiKeyId", UUID.fromString(key.json().getString("id"))));
     siteB.put("alarmId", TwoSites.raiseQuarantineAlarm(http, admin, "B-M1", sites.b.get("meter1")));
+    siteB.put("tariffId", createTariff(sites.b.get("site"), "Site B power"));
+    siteATariff = createTariff(sites.a.get("site"), "Site A power, assigned to no tenant");
+  }
+
+  /** A tariff siteB's callers must never reach, and one of site A that tenant a1 is not assigned to. */
+  private static UUID siteATariff;
+
+  private static UUID createTariff(UUID siteId, String name) {
+    Response r = http.call("createTariff", "POST", "/sites/" + siteId + "/tariffs", admin, new JsonObject()
+      .put("name", name).put("effectiveFrom", "2026-01-01").put("document", tariffDocument()));
+    assertEquals(201, r.status(), r.text());
+    return UUID.fromString(r.json().getString("id"));
+  }
+
+  private static JsonObject tariffDocument() {
+    return new JsonObject().put("utility", "electricity").put("unit", "kWh").put("currency", "EUR")
+      .put("components", new JsonArray().add(new JsonObject().put("id", "energy").put("kind", "energy")
+        .put("rate", "0.25")));
   }
 
   @AfterAll
@@ -85,9 +104,11 @@ class SecurityTest {
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"));
-    assertEquals(18, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
-    Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"));
-    assertEquals(10, assertEveryOperationNotFound(tenantA1, unoccupied), "operations tried on site A's common objects");
+    assertEquals(20, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+    Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
+      "tariffId", siteATariff);
+    assertEquals(13, assertEveryOperationNotFound(tenantA1, unoccupied),
+      "operations tried on site A's common objects and a tariff not assigned to tenant a1");
     assertEquals(before, snapshot(), "a refused request changed the database");
   }
 
@@ -375,6 +396,14 @@ class SecurityTest {
         .put("registers", new JsonArray().add(new JsonObject().put("name", "energy_active_import").put("unit", "kWh")))
         .put("binding", new JsonObject().put("protocol", "manual"));
       case "updateMeter" -> new JsonObject().put("criticalLoad", true);
+      case "createTariff" -> new JsonObject().put("name", "Hijacked").put("effectiveFrom", "2040-01-01")
+        .put("document", tariffDocument());
+      case "createTariffVersion" -> new JsonObject().put("effectiveFrom", "2040-01-01").put("document", tariffDocument());
+      case "putTenantTariffs" -> new JsonObject().put("assignments", new JsonArray().add(new JsonObject()
+        .put("utility", "electricity").put("tariffId", ids.getOrDefault("tariffId", UUID.randomUUID()).toString())
+        .put("effectiveFrom", "2040-01-01")));
+      case "putSiteHolidays" -> new JsonObject().put("holidays", new JsonArray().add(new JsonObject()
+        .put("date", "2040-01-01").put("name", "Hijacked")));
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;
