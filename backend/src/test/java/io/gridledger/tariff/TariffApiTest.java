@@ -157,6 +157,32 @@ class TariffApiTest {
     assertProblem(call("putSiteHolidays", "PUT", path, tenantA1, calendar), 403, "forbidden", null);
   }
 
+  @Test
+  @DisplayName("a real URDB record imports into a USD site, and its stored document rates July 2026 to 2696.37 USD")
+  void importRealUrdbRecord() {
+    Response site = call("createSite", "POST", "/sites", admin, new JsonObject().put("name", "Oakland depot")
+      .put("timeZone", "America/Los_Angeles").put("currency", "USD"));
+    assertEquals(201, site.status(), site.text());
+    String record = UrdbImportTest.resource(UrdbImportTest.PGE_A10);
+    Response imported = http.call("importTariff", "POST", "/tariffs/import?format=urdb&siteId="
+      + site.json().getString("id"), admin, record, "application/json", Map.of());
+    assertEquals(201, imported.status(), imported.text());
+    assertEquals("2024-10-01", imported.json().getJsonArray("versions").getJsonObject(0).getString("effectiveFrom"));
+    assertEquals("6758b27bd731a5d4d806802e", imported.json().getJsonObject("source").getString("label"));
+    Response stored = call("getTariff", "GET", "/tariffs/" + imported.json().getString("id"), admin, null);
+    TariffDocument document = TariffDocument.parse(stored.json().getJsonArray("versions").getJsonObject(0)
+      .getJsonObject("document"));
+    assertEquals(UrdbImportTest.JULY_TOTAL_CENTS, UrdbImportTest.rateJuly(document).totalMinor());
+
+    Response euro = http.call("importTariff", "POST", "/tariffs/import?format=urdb&siteId=" + sites.a.get("site"),
+      admin, record, "application/json", Map.of());
+    assertProblem(euro, 422, "currency-mismatch", "siteId");
+    Response annualMinimum = http.call("importTariff", "POST", "/tariffs/import?format=urdb&siteId="
+      + site.json().getString("id") + "&name=Annual", admin, new JsonObject(record).put("mincharge", 500)
+      .put("minchargeunits", "$/year").encode(), "application/json", Map.of());
+    assertProblem(annualMinimum, 422, "unsupported-tariff", "/minchargeunits");
+  }
+
   static List<String> ids(Response page) {
     assertEquals(200, page.status(), page.text());
     return page.json().getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("id")).toList();
