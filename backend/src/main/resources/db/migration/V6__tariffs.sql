@@ -45,3 +45,6 @@ CREATE TABLE site_holiday (
   name     text NOT NULL,
   PRIMARY KEY (site_id, day)
 );
+
+-- The demo seeds its tariffs once, also into a demo database seeded before tariffs existed.
+ALTER TABLE demo_seed ADD COLUMN tariffs_seeded_at timestamptz;

@@ -69,6 +69,30 @@ public final class TariffStore {
       });
   }
 
+  /** A new tariff with its version 1, on the caller's connection (its transaction). Returns the tariff's id. */
+  public static Future<UUID> create(io.vertx.sqlclient.SqlClient conn, UUID siteId, String name,
+                                    LocalDate effectiveFrom, TariffDocument document) {
+    UUID tariffId = UUID.randomUUID();
+    return conn.preparedQuery("INSERT INTO tariff (id, site_id, name, utility) VALUES ($1, $2, $3, $4)")
+      .execute(Tuple.of(tariffId, siteId, name, document.utility()))
+      .compose(v -> conn.preparedQuery("INSERT INTO tariff_version (id, tariff_id, version_number, effective_from, "
+        + "document) VALUES ($1, $2, 1, $3, $4)").execute(Tuple.of(UUID.randomUUID(), tariffId, effectiveFrom,
+        document.toJson())))
+      .map(v -> tariffId);
+  }
+
+  /** Assigns a tariff of the tenant's site to the tenant for its utility from a date. */
+  public static Future<Void> assign(io.vertx.sqlclient.SqlClient conn, UUID siteId, UUID tenantId, String utility,
+                                    UUID tariffId, LocalDate effectiveFrom) {
+    return conn.preparedQuery("INSERT INTO tariff_assignment (site_id, tenant_id, utility, tariff_id, effective_from) "
+      + "VALUES ($1, $2, $3, $4, $5)").execute(Tuple.of(siteId, tenantId, utility, tariffId, effectiveFrom)).mapEmpty();
+  }
+
+  public static Future<Void> addHoliday(io.vertx.sqlclient.SqlClient conn, UUID siteId, LocalDate day, String name) {
+    return conn.preparedQuery("INSERT INTO site_holiday (site_id, day, name) VALUES ($1, $2, $3) "
+      + "ON CONFLICT DO NOTHING").execute(Tuple.of(siteId, day, name)).mapEmpty();
+  }
+
   public Future<Set<LocalDate>> holidays(UUID siteId, LocalDate from, LocalDate toExclusive) {
     return pool.preparedQuery("SELECT day FROM site_holiday WHERE site_id = $1 AND day >= $2 AND day < $3 ORDER BY day")
       .execute(Tuple.of(siteId, from, toExclusive))
