@@ -63,7 +63,7 @@ public final class TariffHandlers implements OperationBinder {
   private void create(RoutingContext rc) {
     Principal p = Authenticator.principal(rc);
     UUID siteId = pathId(rc, "siteId");
-    JsonObject body = body(rc);
+    JsonObject body = exactBody(rc);
     created(rc, sites.visibleSite(p, siteId).compose(site -> {
       SiteAccess.requireEditor(p);
       TariffDocument document = parseFor(site, body.getJsonObject("document"), "/document");
@@ -104,7 +104,7 @@ public final class TariffHandlers implements OperationBinder {
   private void createVersion(RoutingContext rc) {
     Principal p = Authenticator.principal(rc);
     UUID id = pathId(rc, "tariffId");
-    JsonObject body = body(rc);
+    JsonObject body = exactBody(rc);
     created(rc, visible(p, id, false).compose(found -> {
       SiteAccess.requireEditor(p);
       return sites.visibleSite(p, found.getUUID("site_id")).compose(site -> {
@@ -129,7 +129,7 @@ public final class TariffHandlers implements OperationBinder {
     String raw = rc.body().asString();
     created(rc, sites.visibleSite(p, siteId).compose(site -> {
       SiteAccess.requireEditor(p);
-      JsonObject record = UrdbJson.parseExact(raw);
+      JsonObject record = ExactJson.parseExact(raw);
       java.time.ZoneId zone = java.time.ZoneId.of(site.getString("timeZone"));
       UrdbImporter.Imported imported;
       try {
@@ -141,6 +141,14 @@ public final class TariffHandlers implements OperationBinder {
       LocalDate from = effective != null ? LocalDate.parse(effective) : imported.effectiveFrom();
       return insert(siteId, name != null ? name : imported.name(), imported.source(), from, document);
     }));
+  }
+
+  /**
+   * The request body as sent, decimals as BigDecimal: the contract has validated it, but its parsed copy holds
+   * numbers as doubles, and a rate sent as a JSON number must be kept exactly as written.
+   */
+  private static JsonObject exactBody(RoutingContext rc) {
+    return ExactJson.parseExact(rc.body().asString());
   }
 
   /** Parses a document for a site: a bad field is 422 invalid-tariff at {@code prefix} + its pointer. */

@@ -364,6 +364,13 @@ class BadInputTest {
           .put("effectiveFrom", "2026-01-01"))));
     refused(400, "validation-failed", "/holidays/0/date", "putSiteHolidays", "PUT", siteA + "/holidays",
       new JsonObject().put("holidays", new JsonArray().add(new JsonObject().put("date", "Christmas").put("name", "X"))));
+    Response tariff = http.call("createTariff", "POST", path, admin, tariffBody(tou));
+    assertEquals(201, tariff.status(), tariff.text());
+    String quote = "/tariffs/" + tariff.json().getString("id") + "/quote";
+    refused(422, "invalid-period", "/to", "quoteTariff", "POST", quote, new JsonObject()
+      .put("meterId", sites.a.get("meter1").toString()).put("from", "2026-11-01").put("to", "2026-10-01"));
+    refused(400, "validation-failed", "/from", "quoteTariff", "POST", quote, new JsonObject()
+      .put("meterId", sites.a.get("meter1").toString()).put("from", "November").put("to", "2026-10-01"));
     refused(400, "validation-failed", "format", "importTariff", "POST", "/tariffs/import?format=csv&siteId="
       + sites.a.get("site"), new JsonObject());
   }

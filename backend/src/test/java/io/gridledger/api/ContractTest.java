@@ -149,7 +149,7 @@ class ContractTest {
     ok(succeeded, "updateMeter", http.call("updateMeter", "PATCH", "/meters/" + meterId, admin, new JsonObject().put("criticalLoad", true)));
 
     exerciseMetering(succeeded);
-    String tariffId = exerciseTariffs(succeeded, siteId, tenantId);
+    String tariffId = exerciseTariffs(succeeded, siteId, tenantId, meterId);
 
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
@@ -237,7 +237,7 @@ class ContractTest {
   }
 
   /** Tariffs, a version, an assignment, holidays, and a URDB import into a USD site. Returns the assigned tariff. */
-  private String exerciseTariffs(Set<String> succeeded, String siteId, String tenantId) {
+  private String exerciseTariffs(Set<String> succeeded, String siteId, String tenantId, String meterId) {
     JsonObject document = new JsonObject().put("utility", "electricity").put("unit", "kWh").put("currency", "EUR")
       .put("components", new JsonArray().add(new JsonObject().put("id", "energy").put("kind", "energy").put("rate", "0.28")));
     JsonObject tariff = ok(succeeded, "createTariff", http.call("createTariff", "POST", "/sites/" + siteId + "/tariffs",
@@ -248,6 +248,8 @@ class ContractTest {
     ok(succeeded, "getTariff", http.call("getTariff", "GET", "/tariffs/" + tariffId, admin, null));
     ok(succeeded, "createTariffVersion", http.call("createTariffVersion", "POST", "/tariffs/" + tariffId + "/versions",
       admin, new JsonObject().put("effectiveFrom", "2026-07-01").put("document", document.copy())));
+    ok(succeeded, "quoteTariff", http.call("quoteTariff", "POST", "/tariffs/" + tariffId + "/quote", admin,
+      new JsonObject().put("meterId", meterId).put("from", "2026-11-01").put("to", "2026-12-01")));
     ok(succeeded, "putTenantTariffs", http.call("putTenantTariffs", "PUT", "/tenants/" + tenantId + "/tariffs", admin,
       new JsonObject().put("assignments", new JsonArray().add(new JsonObject().put("utility", "electricity")
         .put("tariffId", tariffId).put("effectiveFrom", "2026-01-01")))));

@@ -107,7 +107,7 @@ class SecurityTest {
     assertEquals(20, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
       "tariffId", siteATariff);
-    assertEquals(13, assertEveryOperationNotFound(tenantA1, unoccupied),
+    assertEquals(14, assertEveryOperationNotFound(tenantA1, unoccupied),
       "operations tried on site A's common objects and a tariff not assigned to tenant a1");
     assertEquals(before, snapshot(), "a refused request changed the database");
   }
@@ -402,6 +402,8 @@ class SecurityTest {
       case "putTenantTariffs" -> new JsonObject().put("assignments", new JsonArray().add(new JsonObject()
         .put("utility", "electricity").put("tariffId", ids.getOrDefault("tariffId", UUID.randomUUID()).toString())
         .put("effectiveFrom", "2040-01-01")));
+      case "quoteTariff" -> new JsonObject().put("meterId", ids.getOrDefault("meterId", UUID.randomUUID()).toString())
+        .put("from", "2026-10-01").put("to", "2026-11-01");
       case "putSiteHolidays" -> new JsonObject().put("holidays", new JsonArray().add(new JsonObject()
         .put("date", "2040-01-01").put("name", "Hijacked")));
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")

@@ -61,7 +61,7 @@ class UrdbImportTest {
   @Test
   @DisplayName("PG&E A-10: a constant 10 kW through July 2026 costs 2696.37 USD")
   void pgeA10July() {
-    JsonObject record = UrdbJson.parseExact(resource(PGE_A10));
+    JsonObject record = ExactJson.parseExact(resource(PGE_A10));
     UrdbImporter.Imported imported = UrdbImporter.convert(record, "USD", LA);
     TariffDocument tariff = TariffDocument.parse(imported.document());
     assertEquals(LocalDate.of(2024, 10, 1), imported.effectiveFrom(), "startdate 1727762400 is 2024-10-01T06:00Z, midnight in Golden, CO");
@@ -78,7 +78,7 @@ class UrdbImportTest {
   @Test
   @DisplayName("rates are copied exactly (rate + adj as decimals), and winter months get their own season")
   void exactRatesAndSeasons() {
-    JsonObject doc = UrdbImporter.convert(UrdbJson.parseExact(resource(PGE_A10)), "USD", LA).document();
+    JsonObject doc = UrdbImporter.convert(ExactJson.parseExact(resource(PGE_A10)), "USD", LA).document();
     JsonObject energy = doc.getJsonArray("components").getJsonObject(1);
     assertEquals("0.24653", energy.getJsonObject("rates").getJsonObject("e0").getString("rate"));
     assertEquals(List.of("m11-m04", "m05-m10"), doc.getJsonArray("schedules").getJsonObject(0).getJsonArray("seasons")
@@ -106,7 +106,7 @@ class UrdbImportTest {
        "mincharge": 20, "minchargeunits": "$/month", "fixedchargefirstmeter": 12, "fixedchargeunits": "$/month"}"""
       .formatted(String.join(",", java.util.Collections.nCopies(12, zeros(24))),
         String.join(",", java.util.Collections.nCopies(12, "[0,0,0,0,0,0,0,0,0,0,0,0,1,1,1,1,1,1,0,0,0,0,0,0]"))));
-    TariffDocument tariff = TariffDocument.parse(UrdbImporter.convert(UrdbJson.parseExact(record.encode()), "USD", LA)
+    TariffDocument tariff = TariffDocument.parse(UrdbImporter.convert(ExactJson.parseExact(record.encode()), "USD", LA)
       .document());
     // July 2025: fixed 12.00; energy 31 days * 10 kWh/day tier = 310 kWh limit, usage 400 kWh (one interval on a
     // weekday at 13:00, which is also the demand peak: 400 kWh in 15 min = 1600 kW):

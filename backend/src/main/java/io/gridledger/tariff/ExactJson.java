@@ -10,25 +10,26 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 
 /**
- * Reads a URDB record keeping every number as written: decimals become BigDecimal (a rate such as 0.24653 never
- * passes through a double), integers stay integers. The contract has already checked the body is a JSON object.
+ * Reads a request body keeping every number as written: decimals become BigDecimal (a rate such as 0.24653 never
+ * passes through a double), integers stay integers. Used for tariff documents and URDB records; the contract has
+ * already checked the body is a JSON object.
  */
-final class UrdbJson {
+final class ExactJson {
 
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final int MAX_DEPTH = 16;
 
-  private UrdbJson() {
+  private ExactJson() {
   }
 
   static JsonObject parseExact(String text) {
     try (JsonParser parser = FACTORY.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw Problem.badRequest("malformed-json", null, "The URDB record must be a JSON object");
+        throw Problem.badRequest("malformed-json", null, "The body must be a JSON object");
       }
       return object(parser, 0);
     } catch (IOException e) {
-      throw Problem.badRequest("malformed-json", null, "The URDB record is not JSON");
+      throw Problem.badRequest("malformed-json", null, "The body is not JSON");
     }
   }
 
@@ -44,7 +45,7 @@ final class UrdbJson {
 
   private static Object value(JsonParser parser, int depth) throws IOException {
     if (depth > MAX_DEPTH) {
-      throw Problem.badRequest("malformed-json", null, "The URDB record is nested deeper than " + MAX_DEPTH);
+      throw Problem.badRequest("malformed-json", null, "The body is nested deeper than " + MAX_DEPTH);
     }
     return switch (parser.currentToken()) {
       case START_OBJECT -> object(parser, depth);
