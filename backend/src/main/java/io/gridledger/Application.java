@@ -67,6 +67,7 @@ public final class Application {
   private IntervalService intervalService;
   private io.gridledger.simulator.DeviceSimulator simulator;
   private long activityTimer = -1;
+  private io.gridledger.ledger.LedgerService ledger;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -204,6 +205,9 @@ public final class Application {
       auth.getInteger("loginMaxAttemptsPerAddress"), auth.getInteger("loginWindowSeconds"));
     SiteImporter importer = new SiteImporter(pool);
     SiteAccess siteAccess = new SiteAccess(pool);
+    ledger = new io.gridledger.ledger.PostgresLedger(vertx, pool, config.section("ledger"));
+    io.gridledger.payment.Payments payments = new io.gridledger.payment.Payments(vertx, pool, ledger,
+      config.section("payments"), config.section("demo").getBoolean("enabled"));
     apiServer = new ApiServer(config.section("http"), pool, new Authenticator(tokens, apiKeys), owner -> List.of(
       new AuthHandlers(vertx, new UserStore(pool), apiKeys, tokens, hasher, limiter),
       new SiteHandlers(pool, importer),
@@ -214,7 +218,9 @@ public final class Application {
       new MeterHandlers(pool),
       new ReadingsHandlers(ingestFor(owner), new DeadLetterStore(pool), siteAccess),
       new MeteringHandlers(owner, pool, siteAccess),
-      new AlarmHandlers(pool)));
+      new AlarmHandlers(pool),
+      new io.gridledger.ledger.AccountHandlers(pool, ledger), new io.gridledger.ledger.TrialBalanceHandler(pool),
+      new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl"))));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
 
@@ -238,6 +244,11 @@ public final class Application {
 
   public MeterDirectory meterDirectory() {
     return meterDirectory;
+  }
+
+  /** The ledger, for capabilities that move money (billing, prepaid) and for tests. */
+  public io.gridledger.ledger.LedgerService ledger() {
+    return ledger;
   }
 
   public Pool pool() {

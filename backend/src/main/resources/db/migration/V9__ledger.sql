@@ -82,14 +82,16 @@ CREATE TRIGGER ledger_leg_no_truncate BEFORE TRUNCATE ON ledger_leg
 -- A top-up of a tenant wallet through a payment provider. (account_id, idempotency_key) is the client's retry key;
 -- request_hash tells a replay from a different request under the same key; response is the first answer, replayed
 -- byte for byte. clearing_account_id is where the provider's money sits (debited when the wallet is credited).
+-- No foreign keys to ledger_account on purpose: their FOR KEY SHARE checks would lock accounts outside the ledger's
+-- id order and could deadlock with concurrent postings (accounts are never deleted).
 -- state: pending -> succeeded | failed | expired (a provider's verified payment still credits a failed or expired
 -- top-up: the money was taken). transfer_id is the one credit.
 CREATE TABLE top_up (
   id               uuid PRIMARY KEY,
   site_id          uuid NOT NULL REFERENCES site (id),
   tenant_id        uuid NOT NULL,
-  account_id       uuid NOT NULL REFERENCES ledger_account (id),
-  clearing_account_id uuid NOT NULL REFERENCES ledger_account (id),
+  account_id       uuid NOT NULL,
+  clearing_account_id uuid NOT NULL,
   idempotency_key  text NOT NULL,
   request_hash     text NOT NULL,
   provider         text NOT NULL CHECK (provider IN ('cash', 'sandbox', 'stripe')),

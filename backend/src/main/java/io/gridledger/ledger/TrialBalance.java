@@ -113,11 +113,12 @@ final class TrialBalance {
     if (!computed.equals(BigInteger.valueOf(stored))) {
       return "balance";
     }
-    if (row.getLong("legs") != row.getLong("last_seq")) {
+    long lastSeq = row.getLong("last_seq");
+    if (row.getLong("legs") != lastSeq) {
       return "sequence";
     }
     Long lastAfter = row.getLong("last_after");
-    if (row.getLong("last_seq") > 0 && (lastAfter == null || lastAfter != stored)) {
+    if (lastSeq > 0 && (lastAfter == null || lastAfter.longValue() != stored)) {
       return "running-balance";
     }
     return null;
