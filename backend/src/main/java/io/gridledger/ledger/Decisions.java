@@ -35,6 +35,8 @@ final class Decisions {
   private final List<String> legSides = new ArrayList<>();
   private final List<Long> legAmounts = new ArrayList<>();
   private final List<Long> legBalancesAfter = new ArrayList<>();
+  /** Positions of each unlimited account's legs in the lists above, for {@link #rebase}. */
+  private final Map<UUID, List<Integer>> unlimitedLegs = new HashMap<>();
 
   Decisions(List<Transfer> transfers, LedgerWriter.Known known) {
     this.transfers = transfers;
@@ -149,12 +151,27 @@ final class Decisions {
       account.balanceMinor = after[i];
       account.seq++;
       changed.put(account.id, account);
+      if (!account.kind.limited()) {
+        unlimitedLegs.computeIfAbsent(account.id, k -> new ArrayList<>()).add(legAccounts.size());
+      }
       legAccounts.add(account.id);
       legSeqs.add(account.seq);
       legTransfers.add(t.id());
       legSides.add(leg.side().code());
       legAmounts.add(leg.amountMinor());
       legBalancesAfter.add(after[i]);
+    }
+  }
+
+  /** Applies an unlimited account's locked balance and sequence to it and to its legs decided before the lock. */
+  void rebase(UUID accountId, long lockedBalanceMinor, long lockedSeq) {
+    long[] shift = changed.get(accountId).rebase(lockedBalanceMinor, lockedSeq);
+    if (shift[0] == 0 && shift[1] == 0) {
+      return;
+    }
+    for (int i : unlimitedLegs.getOrDefault(accountId, List.of())) {
+      legSeqs.set(i, legSeqs.get(i) + shift[1]);
+      legBalancesAfter.set(i, Math.addExact(legBalancesAfter.get(i), shift[0]));
     }
   }
 

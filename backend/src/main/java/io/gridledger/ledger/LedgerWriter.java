@@ -17,15 +17,24 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * Posts a batch of transfers inside the caller's transaction, in a fixed number of statements whatever the batch
- * size: lock every account touched (in id order, so concurrent batches never deadlock) and read what exists, decide
- * each transfer in order in memory, then write all transfers, all legs and one balance update per account.
+ * Posts a batch of transfers inside the caller's transaction, in three round trips whatever the batch size.
  *
- * <p>Why this is safe under concurrency: the balances used for the decisions are read under the row locks and stay
- * locked until commit; the duplicate and reversal checks run after the locks are held (READ COMMITTED gives each
- * statement a fresh snapshot), so a concurrent duplicate touching the same accounts is seen. A duplicate id with
- * other content on other accounts is caught by the primary key and the whole batch is retried by the caller
- * ({@link RetryableConflict}). The CHECK constraint on ledger_account refuses an over-limit balance whatever happens.
+ * <ol>
+ *   <li>Lock the limited accounts touched (wallets), in id order; read the unlimited ones (revenue, tax, clearing)
+ *       without a lock; read which transfer ids and reversals exist. Decide every transfer in order in memory.</li>
+ *   <li>Write the transfers and the wallets' new balances; only now lock the unlimited accounts, in id order.</li>
+ *   <li>Rebase the unlimited accounts' legs on the balances read under that lock; write all legs and their balances.</li>
+ * </ol>
+ *
+ * <p>Why: every deduction credits the same revenue account, so that row is the hot spot all batches queue on. Locking
+ * it last keeps it held only for writing the legs and committing, so a second batch does its wallet work meanwhile.
+ * Deadlock-free: every transaction takes limited accounts before unlimited ones, each group in id order, and whether
+ * an account is limited never changes. Decisions only need the limited balances, which are locked.
+ *
+ * <p>Why this is safe under concurrency: the duplicate and reversal checks run after the wallet locks are held
+ * (READ COMMITTED gives each statement a fresh snapshot), so a concurrent duplicate touching the same wallets is seen;
+ * a duplicate id with other content elsewhere is caught by the primary key and the batch is retried by the caller
+ * ({@link RetryableConflict}). The database refuses an over-limit balance and unbalanced legs whatever happens.
  */
 final class LedgerWriter {
 
@@ -40,8 +49,12 @@ final class LedgerWriter {
   record Outcome(List<TransferResult> results, Collection<AccountState> changed) {
   }
 
-  private static final String LOCK = "SELECT id, site_id, tenant_id, kind, currency, balance_minor, last_seq, "
-    + "credit_limit_minor, low_balance_minor FROM ledger_account WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+  private static final String LOCK_LIMITED = "SELECT id, site_id, tenant_id, kind, currency, balance_minor, last_seq, "
+    + "credit_limit_minor, low_balance_minor FROM ledger_account WHERE id = ANY($1) AND enforce_limit ORDER BY id FOR UPDATE";
+  private static final String READ_UNLIMITED = "SELECT id, site_id, tenant_id, kind, currency, balance_minor, last_seq, "
+    + "credit_limit_minor, low_balance_minor FROM ledger_account WHERE id = ANY($1) AND NOT enforce_limit";
+  private static final String LOCK_UNLIMITED = "SELECT id, balance_minor, last_seq FROM ledger_account "
+    + "WHERE id = ANY($1) ORDER BY id FOR UPDATE";
   private static final String EXISTING = "SELECT id, encode(content_hash, 'hex') AS hash, posted_at FROM ledger_transfer "
     + "WHERE id = ANY($1)";
   private static final String REVERSED = "SELECT reverses_transfer_id AS id FROM ledger_transfer "
@@ -50,7 +63,7 @@ final class LedgerWriter {
     + "FROM ledger_leg l WHERE l.transfer_id = ANY($1)";
   private static final String INSERT_TRANSFERS = "INSERT INTO ledger_transfer (id, site_id, currency, kind, description, "
     + "reverses_transfer_id, metadata, content_hash, created_by) SELECT u.id, u.site_id, u.currency, u.kind, u.description, "
-    + "u.reverses, u.metadata::jsonb, decode(u.hash, 'hex'), u.created_by FROM unnest($1::uuid[], $2::uuid[], $3::text[], "
+    + "u.reverses, coalesce(u.metadata::jsonb, '{}'::jsonb), decode(u.hash, 'hex'), u.created_by FROM unnest($1::uuid[], $2::uuid[], $3::text[], "
     + "$4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[]) "
     + "AS u(id, site_id, currency, kind, description, reverses, metadata, hash, created_by) "
     + "ON CONFLICT (id) DO NOTHING RETURNING id, posted_at";
@@ -85,15 +98,17 @@ final class LedgerWriter {
       return Future.succeededFuture(new Outcome(new Decisions(transfers, emptyKnown()).decide(), List.of()));
     }
     // Pipelined on one connection: the existence checks run after the locks are granted, in a later snapshot.
-    Future<RowSet<Row>> locked = tx.preparedQuery(LOCK).execute(Tuple.tuple().addArrayOfUUID(accountIds.toArray(UUID[]::new)));
+    Tuple ids = Tuple.tuple().addArrayOfUUID(accountIds.toArray(UUID[]::new));
+    Future<RowSet<Row>> locked = tx.preparedQuery(LOCK_LIMITED).execute(ids);
+    Future<RowSet<Row>> unlimited = tx.preparedQuery(READ_UNLIMITED).execute(ids);
     Future<RowSet<Row>> existing = tx.preparedQuery(EXISTING).execute(Tuple.tuple().addArrayOfUUID(transferIds.toArray(UUID[]::new)));
     UUID[] originalIds = originals.toArray(UUID[]::new);
     Future<RowSet<Row>> reversed = originalIds.length == 0 ? Future.succeededFuture(null)
       : tx.preparedQuery(REVERSED).execute(Tuple.tuple().addArrayOfUUID(originalIds));
     Future<RowSet<Row>> originalLegs = originalIds.length == 0 ? Future.succeededFuture(null)
       : tx.preparedQuery(ORIGINAL_LEGS).execute(Tuple.tuple().addArrayOfUUID(originalIds));
-    return Future.all(locked, existing, reversed, originalLegs)
-      .map(all -> known(locked.result(), existing.result(), reversed.result(), originalLegs.result()))
+    return Future.all(List.of(locked, unlimited, existing, reversed, originalLegs))
+      .map(all -> known(locked.result(), unlimited.result(), existing.result(), reversed.result(), originalLegs.result()))
       .compose(known -> {
         Decisions decisions = new Decisions(transfers, known);
         List<TransferResult> results = decisions.decide();
@@ -105,9 +120,11 @@ final class LedgerWriter {
     return new Known(Map.of(), Map.of(), java.util.Set.of(), Map.of());
   }
 
-  private static Known known(RowSet<Row> locked, RowSet<Row> existing, RowSet<Row> reversed, RowSet<Row> originalLegs) {
+  private static Known known(RowSet<Row> locked, RowSet<Row> unlimited, RowSet<Row> existing, RowSet<Row> reversed,
+                             RowSet<Row> originalLegs) {
     Map<UUID, AccountState> accounts = new HashMap<>();
     locked.forEach(row -> accounts.put(row.getUUID("id"), AccountState.from(row)));
+    unlimited.forEach(row -> accounts.put(row.getUUID("id"), AccountState.from(row)));
     Map<UUID, Row> found = new HashMap<>();
     existing.forEach(row -> found.put(row.getUUID("id"), row));
     java.util.Set<UUID> reversedIds = new java.util.HashSet<>();
@@ -129,19 +146,44 @@ final class LedgerWriter {
       return Future.succeededFuture(Map.of());
     }
     Future<RowSet<Row>> transfers = tx.preparedQuery(INSERT_TRANSFERS).execute(transferColumns(accepted));
-    Future<RowSet<Row>> legs = tx.preparedQuery(INSERT_LEGS).execute(decisions.legColumns());
-    Future<RowSet<Row>> balances = tx.preparedQuery(UPDATE_BALANCES).execute(balanceColumns(decisions.changed()));
-    return Future.all(transfers, legs, balances).map(all -> {
-      if (transfers.result().rowCount() != accepted.size()) {
-        throw new RetryableConflict("a concurrent transaction posted one of this batch's transfer ids");
-      }
-      if (balances.result().rowCount() != decisions.changed().size()) {
-        throw new IllegalStateException("ledger invariant broken: an account changed while locked");
-      }
-      Map<UUID, OffsetDateTime> postedAt = new HashMap<>();
-      transfers.result().forEach(row -> postedAt.put(row.getUUID("id"), row.getOffsetDateTime("posted_at")));
-      return postedAt;
-    });
+    List<AccountState> limited = decisions.changed().stream().filter(a -> a.kind.limited()).toList();
+    List<AccountState> unlimited = decisions.changed().stream().filter(a -> !a.kind.limited()).toList();
+    Future<RowSet<Row>> limitedBalances = limited.isEmpty() ? Future.succeededFuture(null)
+      : tx.preparedQuery(UPDATE_BALANCES).execute(balanceColumns(limited));
+    Future<RowSet<Row>> hot = unlimited.isEmpty() ? Future.succeededFuture(null)
+      : tx.preparedQuery(LOCK_UNLIMITED).execute(Tuple.tuple().addArrayOfUUID(unlimited.stream().map(a -> a.id)
+        .sorted().toArray(UUID[]::new)));
+    return Future.all(transfers, limitedBalances, hot)
+      .recover(e -> Future.failedFuture(transfers.succeeded() ? conflictOr(transfers.result(), accepted, e) : e))
+      .compose(all -> {
+        if (transfers.result().rowCount() != accepted.size()) {
+          return Future.failedFuture(conflictOr(transfers.result(), accepted, null));
+        }
+        checkUpdated(limitedBalances.result(), limited.size());
+        if (hot.result() != null) {
+          hot.result().forEach(row -> decisions.rebase(row.getUUID("id"), row.getLong("balance_minor"), row.getLong("last_seq")));
+        }
+        Future<RowSet<Row>> legs = tx.preparedQuery(INSERT_LEGS).execute(decisions.legColumns());
+        Future<RowSet<Row>> hotBalances = unlimited.isEmpty() ? Future.succeededFuture(null)
+          : tx.preparedQuery(UPDATE_BALANCES).execute(balanceColumns(unlimited));
+        return Future.all(legs, hotBalances).map(done -> {
+          checkUpdated(hotBalances.result(), unlimited.size());
+          Map<UUID, OffsetDateTime> postedAt = new HashMap<>();
+          transfers.result().forEach(row -> postedAt.put(row.getUUID("id"), row.getOffsetDateTime("posted_at")));
+          return postedAt;
+        });
+      });
+  }
+
+  private static void checkUpdated(RowSet<Row> updated, int expected) {
+    if (updated != null && updated.rowCount() != expected) {
+      throw new IllegalStateException("ledger invariant broken: an account changed while locked");
+    }
+  }
+
+  private static Throwable conflictOr(RowSet<Row> inserted, List<Transfer> accepted, Throwable otherwise) {
+    return inserted.rowCount() != accepted.size()
+      ? new RetryableConflict("a concurrent transaction posted one of this batch's transfer ids") : otherwise;
   }
 
   private static List<TransferResult> withPostedAt(List<TransferResult> results, Map<UUID, OffsetDateTime> postedAt) {
@@ -172,7 +214,7 @@ final class LedgerWriter {
       kinds[i] = t.kind();
       descriptions[i] = t.description();
       reverses[i] = t.reversesTransferId();
-      metadata[i] = t.metadata().encode();
+      metadata[i] = t.metadata().isEmpty() ? null : t.metadata().encode();
       hashes[i] = t.contentHash();
       createdBy[i] = t.createdBy();
     }
@@ -181,7 +223,7 @@ final class LedgerWriter {
       .addArrayOfString(hashes).addArrayOfString(createdBy);
   }
 
-  private static Tuple balanceColumns(Collection<AccountState> changed) {
+  private static Tuple balanceColumns(List<AccountState> changed) {
     int n = changed.size();
     UUID[] ids = new UUID[n];
     Long[] balances = new Long[n];
@@ -206,7 +248,8 @@ final class LedgerWriter {
     final String currency;
     final long creditLimitMinor;
     final long lowBalanceMinor;
-    final long startSeq;
+    long startSeq;
+    long startBalanceMinor;
     long balanceMinor;
     long seq;
 
@@ -219,12 +262,26 @@ final class LedgerWriter {
       creditLimitMinor = row.getLong("credit_limit_minor");
       lowBalanceMinor = row.getLong("low_balance_minor");
       startSeq = row.getLong("last_seq");
-      balanceMinor = row.getLong("balance_minor");
+      startBalanceMinor = row.getLong("balance_minor");
+      balanceMinor = startBalanceMinor;
       seq = startSeq;
     }
 
     static AccountState from(Row row) {
       return new AccountState(row);
+    }
+
+    /**
+     * Moves the account's working state onto what was read under its lock (an unlimited account is read unlocked
+     * first): answers the shift of its sequence and balance, to apply to its legs decided meanwhile.
+     */
+    long[] rebase(long lockedBalanceMinor, long lockedSeq) {
+      long[] shift = {Math.subtractExact(lockedBalanceMinor, startBalanceMinor), lockedSeq - startSeq};
+      startBalanceMinor = lockedBalanceMinor;
+      startSeq = lockedSeq;
+      balanceMinor = Math.addExact(balanceMinor, shift[0]);
+      seq += shift[1];
+      return shift;
     }
 
     /** The live-balance message for a tenant's account (gridledger.live.balance). */

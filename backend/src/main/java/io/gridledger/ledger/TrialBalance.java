@@ -19,9 +19,9 @@ import java.util.UUID;
 
 /**
  * The auditor's check of a site's ledger, from the legs themselves, in one snapshot: debits equal credits per
- * currency; every account's stored balance equals the sum of its legs, its leg count equals its sequence and its
- * last leg's running balance equals its balance; every transfer has at least two legs that balance, on accounts of
- * its own site and currency. Anything that does not hold is listed (at most {@link #MAX_LISTED} of each).
+ * currency; every account's stored balance equals the sum of its legs, its leg count equals its sequence, each
+ * leg's running balance is the one before plus the leg, and the last one equals its balance; every transfer has at
+ * least two legs that balance, on accounts of its own site and currency. Anything that does not hold is listed (at most {@link #MAX_LISTED} of each).
  */
 final class TrialBalance {
 
@@ -34,12 +34,25 @@ final class TrialBalance {
     + "sum(l.amount_minor) FILTER (WHERE l.side = 'D') AS debits, sum(l.amount_minor) FILTER (WHERE l.side = 'C') AS credits, "
     + "count(*) AS legs FROM ledger_leg l WHERE l.account_id IN (SELECT id FROM ledger_account WHERE site_id = $1) "
     + "GROUP BY l.account_id) s ON s.account_id = a.id WHERE a.site_id = $1";
-  private static final String BAD_TRANSFERS = "SELECT t.id, count(l.account_id) AS legs, "
-    + "coalesce(sum(CASE WHEN l.side = 'D' THEN l.amount_minor ELSE -l.amount_minor END), 0)::numeric AS net "
-    + "FROM ledger_transfer t LEFT JOIN ledger_leg l ON l.transfer_id = t.id LEFT JOIN ledger_account a ON a.id = l.account_id "
-    + "WHERE t.site_id = $1 GROUP BY t.id HAVING count(l.account_id) < 2 "
-    + "OR sum(CASE WHEN l.side = 'D' THEN l.amount_minor ELSE -l.amount_minor END) <> 0 "
-    + "OR bool_or(a.site_id <> t.site_id OR a.currency <> t.currency) LIMIT " + MAX_LISTED;
+  // Transfers of the site whose legs do not balance, are fewer than two, or sit on another site's or currency's
+  // accounts; found from the legs of the site's accounts, plus transfers of the site with no leg at all.
+  private static final String BAD_TRANSFERS = "SELECT l.transfer_id AS id, count(*) AS legs, "
+    + "sum(CASE WHEN l.side = 'D' THEN l.amount_minor ELSE -l.amount_minor END)::numeric AS net "
+    + "FROM ledger_leg l JOIN ledger_account a ON a.id = l.account_id AND a.site_id = $1 "
+    + "LEFT JOIN ledger_transfer t ON t.id = l.transfer_id GROUP BY l.transfer_id "
+    + "HAVING count(*) < 2 OR sum(CASE WHEN l.side = 'D' THEN l.amount_minor ELSE -l.amount_minor END) <> 0 "
+    + "OR bool_or(t.id IS NULL OR t.site_id <> a.site_id OR t.currency <> a.currency) "
+    + "UNION ALL SELECT t.id, 0, 0 FROM ledger_transfer t WHERE t.site_id = $1 "
+    + "AND NOT EXISTS (SELECT 1 FROM ledger_leg l WHERE l.transfer_id = t.id) LIMIT " + MAX_LISTED;
+  // Every leg against the one before it on its account: the running balance moves by exactly the leg's amount, and
+  // the sequence by one. A wrong statement line is found, not only a wrong final balance.
+  private static final String BROKEN_CHAINS = "SELECT x.account_id, count(*) AS broken FROM (SELECT l.account_id, "
+    + "l.balance_after_minor - coalesce(lag(l.balance_after_minor) OVER w, 0) AS moved, "
+    + "CASE WHEN l.side = a.normal_side THEN l.amount_minor ELSE -l.amount_minor END AS effect, "
+    + "l.account_seq - coalesce(lag(l.account_seq) OVER w, 0) AS step FROM ledger_leg l "
+    + "JOIN ledger_account a ON a.id = l.account_id WHERE a.site_id = $1 "
+    + "WINDOW w AS (PARTITION BY l.account_id ORDER BY l.account_seq)) x WHERE x.moved <> x.effect OR x.step <> 1 "
+    + "GROUP BY x.account_id";
   private static final String TRANSFER_COUNT = "SELECT count(*) AS n, now() AS checked_at FROM ledger_transfer WHERE site_id = $1";
 
   private final Pool pool;
@@ -57,11 +70,16 @@ final class TrialBalance {
     Future<RowSet<Row>> accounts = tx.preparedQuery(ACCOUNTS).execute(Tuple.of(siteId));
     Future<RowSet<Row>> bad = tx.preparedQuery(BAD_TRANSFERS).execute(Tuple.of(siteId));
     Future<RowSet<Row>> count = tx.preparedQuery(TRANSFER_COUNT).execute(Tuple.of(siteId));
-    return Future.all(accounts, bad, count).map(all -> report(siteId, accounts.result(), bad.result(),
-      count.result().iterator().next()));
+    Future<RowSet<Row>> chains = tx.preparedQuery(BROKEN_CHAINS).execute(Tuple.of(siteId));
+    return Future.all(accounts, bad, count, chains).map(all -> {
+      java.util.Set<UUID> broken = new java.util.HashSet<>();
+      chains.result().forEach(row -> broken.add(row.getUUID("account_id")));
+      return report(siteId, accounts.result(), bad.result(), count.result().iterator().next(), broken);
+    });
   }
 
-  private static JsonObject report(UUID siteId, RowSet<Row> accounts, RowSet<Row> bad, Row count) {
+  private static JsonObject report(UUID siteId, RowSet<Row> accounts, RowSet<Row> bad, Row count,
+                                   java.util.Set<UUID> brokenChains) {
     Map<String, BigInteger[]> currencies = new TreeMap<>();
     Map<String, long[]> kinds = new TreeMap<>();
     JsonArray mismatches = new JsonArray();
@@ -79,7 +97,7 @@ final class TrialBalance {
       long[] kind = kinds.computeIfAbsent(row.getString("kind") + " " + row.getString("currency"), k -> new long[2]);
       kind[0]++;
       kind[1] = Math.addExact(kind[1], stored);
-      String reason = mismatch(row, computed, stored);
+      String reason = mismatch(row, computed, stored, brokenChains.contains(row.getUUID("id")));
       if (reason != null && mismatches.size() < MAX_LISTED) {
         mismatches.add(new JsonObject().put("accountId", row.getUUID("id").toString()).put("kind", row.getString("kind"))
           .put("reason", reason).put("storedBalanceMinor", stored).put("computedBalanceMinor", computed.longValueExact())
@@ -109,7 +127,7 @@ final class TrialBalance {
   }
 
   /** Why the account does not agree with its legs, or null when it does. */
-  private static String mismatch(Row row, BigInteger computed, long stored) {
+  private static String mismatch(Row row, BigInteger computed, long stored, boolean brokenChain) {
     if (!computed.equals(BigInteger.valueOf(stored))) {
       return "balance";
     }
@@ -118,7 +136,7 @@ final class TrialBalance {
       return "sequence";
     }
     Long lastAfter = row.getLong("last_after");
-    if (lastSeq > 0 && (lastAfter == null || lastAfter.longValue() != stored)) {
+    if (brokenChain || lastSeq > 0 && (lastAfter == null || lastAfter.longValue() != stored)) {
       return "running-balance";
     }
     return null;

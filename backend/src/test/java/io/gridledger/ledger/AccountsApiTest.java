@@ -167,6 +167,22 @@ class AccountsApiTest {
     } finally {
       backend.rows("UPDATE ledger_account SET balance_minor = balance_minor - 1 WHERE id = '" + wallet + "'");
     }
+    // A statement line whose running balance is wrong (possible only with the immutability trigger switched off).
+    String firstLeg = "UPDATE ledger_leg SET balance_after_minor = balance_after_minor + 7 WHERE account_id = '" + wallet
+      + "' AND account_seq = 1";
+    backend.rows("ALTER TABLE ledger_leg DISABLE TRIGGER ledger_leg_immutable; " + firstLeg
+      + "; ALTER TABLE ledger_leg ENABLE TRIGGER ledger_leg_immutable");
+    try {
+      JsonObject broken = ok(http.call("getTrialBalance", "GET", "/finance/trial-balance?siteId=" + siteB, admin, null));
+      assertFalse(broken.getBoolean("balanced"));
+      assertEquals(List.of(wallet + " running-balance"), broken.getJsonArray("mismatches").stream()
+        .map(m -> ((JsonObject) m).getString("accountId") + " " + ((JsonObject) m).getString("reason")).toList());
+    } finally {
+      backend.rows("ALTER TABLE ledger_leg DISABLE TRIGGER ledger_leg_immutable; " + firstLeg.replace("+ 7", "- 7")
+        + "; ALTER TABLE ledger_leg ENABLE TRIGGER ledger_leg_immutable");
+    }
+    assertTrue(ok(http.call("getTrialBalance", "GET", "/finance/trial-balance?siteId=" + siteB, admin, null))
+      .getBoolean("balanced"));
     assertProblem(http.call("getTrialBalance", "GET", "/finance/trial-balance?siteId=" + siteB,
       backend.login("tenant-b1"), null), 403, "forbidden");
     assertNotFound(http.call("getTrialBalance", "GET", "/finance/trial-balance?siteId=" + siteB, operatorA, null));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -106,6 +107,24 @@ class LedgerServiceTest {
     assertEquals(19, results.stream().filter(r -> r.status() == Status.ALREADY_POSTED).count(), results.toString());
     assertEquals(1, count("ledger_transfer WHERE id = '" + topUp.id() + "'"));
     assertEquals(777, balance(wallet));
+  }
+
+  @Test
+  @DisplayName("one id posted at once with 12 different contents on different accounts: one posts, 11 are ID_CONFLICT")
+  void concurrentConflictingDuplicates() throws Exception {
+    UUID id = UUID.randomUUID();
+    List<LedgerService.TenantAccounts> tenants = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      tenants.add(ledger.account(freshWallet()).compose(w -> ledger.openTenantAccounts(siteA, w.tenantId())).await());
+    }
+    List<UUID> wallets = tenants.stream().map(t -> t.wallet().id()).toList();
+    // No account in common, so no lock orders them: the primary key decides, and the losers retry and see the winner.
+    List<TransferResult> results = concurrently(12, i -> ledger.post(Transfer.of(id, siteA, "EUR", "invoice",
+      tenants.get(i).receivable().id(), wallets.get(i), 100, null, "t")));
+    assertEquals(1, results.stream().filter(r -> r.status() == Status.POSTED).count(), results.toString());
+    assertEquals(11, results.stream().filter(r -> r.status() == Status.ID_CONFLICT).count(), results.toString());
+    assertEquals(2, count("ledger_leg WHERE transfer_id = '" + id + "'"));
+    assertEquals(100, wallets.stream().mapToLong(LedgerServiceTest::balance).sum());
   }
 
   @Test
@@ -205,7 +224,39 @@ class LedgerServiceTest {
     Exception limit = assertThrows(Exception.class, () -> backend.rows(
       "UPDATE ledger_account SET balance_minor = -1 WHERE id = '" + wallet + "'"));
     assertTrue(limit.getMessage().contains("ledger_account_within_limit"), limit.getMessage());
+    Exception delete = assertThrows(Exception.class, () -> backend.rows("DELETE FROM ledger_account WHERE id = '" + wallet + "'"));
+    assertTrue(delete.getMessage().contains("immutable"), delete.getMessage());
     assertEquals(2, count("ledger_leg WHERE transfer_id = '" + id + "'"));
+  }
+
+  @Test
+  @DisplayName("the database refuses legs that do not balance, name a missing account or transfer, or extend a posted transfer")
+  void databaseChecksLegs() {
+    UUID wallet = freshWallet();
+    UUID posted = topUp(wallet, 100);
+    UUID fresh = UUID.randomUUID();
+    String transfer = "INSERT INTO ledger_transfer (id, site_id, currency, kind, content_hash, created_by) VALUES ('"
+      + fresh + "', '" + siteA + "', 'EUR', 'manual', '\\x00', 'psql');";
+    String leg = "INSERT INTO ledger_leg (account_id, account_seq, transfer_id, side, amount_minor, balance_after_minor, "
+      + "posted_at) VALUES ";
+    Map<String, String> refused = Map.of(
+      "unbalanced", transfer + leg + "('" + cash + "', 100000, '" + fresh + "', 'D', 5, 0, now()), ('" + wallet
+        + "', 100000, '" + fresh + "', 'C', 4, 0, now())",
+      "one leg", transfer + leg + "('" + cash + "', 100000, '" + fresh + "', 'D', 5, 0, now())",
+      "missing account", transfer + leg + "('" + cash + "', 100000, '" + fresh + "', 'D', 5, 0, now()), ('"
+        + UUID.randomUUID() + "', 1, '" + fresh + "', 'C', 5, 0, now())",
+      "missing transfer", leg + "('" + cash + "', 100000, '" + UUID.randomUUID() + "', 'D', 5, 0, now()), ('" + wallet
+        + "', 100000, '" + UUID.randomUUID() + "', 'C', 5, 0, now())",
+      "extends a posted transfer", leg + "('" + cash + "', 100000, '" + posted + "', 'D', 5, 0, now()), ('" + wallet
+        + "', 100000, '" + posted + "', 'C', 5, 0, now())");
+    refused.forEach((what, sql) -> {
+      Exception e = assertThrows(Exception.class, () -> backend.pool().withTransaction(c -> c.query(sql.split(";")[0])
+        .execute().compose(v -> sql.contains(";") ? c.query(sql.split(";")[1]).execute() : io.vertx.core.Future.succeededFuture()))
+        .await(), what);
+      assertTrue(e.getMessage().contains("ledger"), what + ": " + e.getMessage());
+    });
+    assertEquals(0, count("ledger_transfer WHERE id = '" + fresh + "'"));
+    assertEquals(2, count("ledger_leg WHERE transfer_id = '" + posted + "'"));
   }
 
   @Test
