@@ -93,12 +93,19 @@ CREATE TRIGGER ledger_account_no_delete BEFORE DELETE ON ledger_account
 CREATE FUNCTION ledger_leg_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   bad uuid;
+  transfer_ids uuid[];
+  account_ids uuid[];
 BEGIN
+  -- The transfers and accounts are fetched by primary key (= ANY), never by a join the planner could turn into a
+  -- scan of the whole table: the new rows have no statistics, and the tables only grow.
+  SELECT array_agg(DISTINCT n.transfer_id), array_agg(DISTINCT n.account_id) INTO transfer_ids, account_ids FROM new_legs n;
   SELECT g.transfer_id INTO bad FROM (SELECT n.transfer_id, count(*) AS legs,
       sum(CASE WHEN n.side = 'D' THEN n.amount_minor ELSE -n.amount_minor END) AS net,
-      bool_and(a.id IS NOT NULL AND t.id IS NOT NULL AND a.site_id = t.site_id AND a.currency = t.currency
-        AND t.xmin = xid(pg_current_xact_id())) AS sound
-    FROM new_legs n LEFT JOIN ledger_account a ON a.id = n.account_id LEFT JOIN ledger_transfer t ON t.id = n.transfer_id
+      bool_and(a.id IS NOT NULL AND t.id IS NOT NULL AND a.site_id = t.site_id AND a.currency = t.currency AND t.mine) AS sound
+    FROM new_legs n
+    LEFT JOIN (SELECT id, site_id, currency FROM ledger_account WHERE id = ANY(account_ids)) a ON a.id = n.account_id
+    LEFT JOIN (SELECT id, site_id, currency, xmin = xid(pg_current_xact_id()) AS mine FROM ledger_transfer
+      WHERE id = ANY(transfer_ids)) t ON t.id = n.transfer_id
     GROUP BY n.transfer_id) g
     WHERE g.legs < 2 OR g.net <> 0 OR NOT g.sound LIMIT 1;
   IF FOUND THEN

@@ -24,6 +24,8 @@ import static io.gridledger.api.Requests.*;
  */
 public final class AccountHandlers implements OperationBinder {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AccountHandlers.class);
+
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final String ADJUSTMENT = "SELECT t.id, t.kind, t.description, t.created_by, t.posted_at, "
     + "l.side, l.amount_minor, l.balance_after_minor, a.normal_side, a.id AS account_id, "
@@ -97,7 +99,8 @@ public final class AccountHandlers implements OperationBinder {
         Transfer transfer = new Transfer(transferId, account.siteId(), account.currency(), "adjustment",
           List.of(new Transfer.Leg(accountId, side, amount), new Transfer.Leg(writeOff.id(), side.opposite(), amount)),
           null, reason, new JsonObject().put("idempotencyKey", key), p.subject());
-        return ledger.post(transfer);
+        return ledger.post(transfer).onSuccess(r -> LOG.info("adjustment transfer={} account={} amountMinor={} by={} "
+          + "result={}", transferId, accountId, amountMinor, p.subject(), r.status()));
       }).compose(result -> adjustmentResponse(rc, result, accountId));
     }));
   }

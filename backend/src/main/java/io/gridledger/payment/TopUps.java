@@ -28,6 +28,8 @@ import java.util.UUID;
  */
 final class TopUps {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TopUps.class);
+
   /** The response body to send, and whether it is a replay of an earlier request's. */
   record Created(String body, boolean replayed) {
   }
@@ -100,6 +102,8 @@ final class TopUps {
     return tx.preparedQuery(INSERT).execute(insert).compose(rows -> {
       if (rows.size() == 1) {
         TopUpRow row = TopUpRow.from(rows.iterator().next());
+        LOG.info("top-up created topUp={} account={} provider={} amountMinor={} by={}", row.id(), row.accountId(),
+          row.provider(), row.amountMinor(), row.createdBy());
         return provider.settlesImmediately() ? settleNow(tx, row, p) : Future.succeededFuture(Step.checkout(row));
       }
       return tx.preparedQuery(BY_KEY).execute(Tuple.of(wallet.id(), key)).map(existing -> {

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Prepaid deductions through {@link LedgerService#postBatch}, committed durably (PostgreSQL with fsync and
  * synchronous_commit on), for 10,000 wallets under a skewed load: 1% of the wallets take half of the deductions.
  * Each deduction is its own transfer (wallet -> electricity revenue, 1..50 minor units, a random id as a meter
- * interval would give). Hot wallets run dry during the run, so refusals are part of the load. Afterwards the trial
+ * interval would give). Every 50th wallet opens nearly empty, so refusals are part of the load. Afterwards the trial
  * balance is checked over HTTP and every wallet is checked against its limit. Prints deductions/s and batch latency.
  *
  * <p>Run: {@code mvn -q -B -pl backend test-compile exec:java -Dexec.classpathScope=test
@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LedgerDeductionBenchmark {
 
   private static final long SEED = 42;
+  /** Opening balances: the hot wallets hold enough for a run, most others plenty, every 50th almost nothing. */
+  private static final long HOT_TOP_UP_MINOR = 100_000;
   private static final long TOP_UP_MINOR = 20_000;
+  private static final long NEARLY_EMPTY_MINOR = 100;
   private static final int WARM_UP_SECONDS = 5;
 
   public static void main(String[] args) throws Exception {
@@ -47,8 +50,9 @@ public final class LedgerDeductionBenchmark {
       .put("ledger", new JsonObject().put("maxBatchTransfers", Math.max(5_000, batchSize)))
       .put("log", new JsonObject().put("level", "WARN")))) {
       Setup setup = setUp(backend, wallets);
-      System.out.printf("setup: %d wallets topped up with %d minor each (every 10th with a 5,000 credit limit); "
-        + "load average %s%n", wallets, TOP_UP_MINOR, loadAverage());
+      System.out.printf("setup: %d wallets; the hottest 1%% opened with %d minor, every 50th other (none of them with a credit limit) with %d, the rest "
+        + "with %d; every 10th wallet has a 5,000 credit limit; load average %s%n", wallets, HOT_TOP_UP_MINOR,
+        NEARLY_EMPTY_MINOR, TOP_UP_MINOR, loadAverage());
       run(backend, setup, seconds, batchSize, concurrency);
     }
     System.exit(0);
@@ -76,8 +80,10 @@ public final class LedgerDeductionBenchmark {
       ledger.setWalletLimits(wallets[i], 5_000, 1_000).await();
     }
     List<Transfer> topUps = new ArrayList<>();
-    for (UUID wallet : wallets) {
-      topUps.add(Transfer.of(UUID.randomUUID(), site, "EUR", "top_up", cash, wallet, TOP_UP_MINOR, "opening", "bench"));
+    int hot = Math.max(1, wallets.length / 100);
+    for (int i = 0; i < wallets.length; i++) {
+      long amount = i < hot ? HOT_TOP_UP_MINOR : i % 50 == 5 ? NEARLY_EMPTY_MINOR : TOP_UP_MINOR;
+      topUps.add(Transfer.of(UUID.randomUUID(), site, "EUR", "top_up", cash, wallets[i], amount, "opening", "bench"));
     }
     ledger.postBatch(topUps).await();
     return new Setup(site, wallets, revenue, cash);
