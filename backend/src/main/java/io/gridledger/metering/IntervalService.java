@@ -67,6 +67,7 @@ public final class IntervalService extends VerticleBase {
   private final VirtualMeterDerivation virtualMeters;
   private final ComputedHeatDerivation computedMeters;
   private final int concurrency;
+  private IntervalEvents liveIntervals;
   private long drainTimer = -1;
   private final Map<String, Span> pending = new LinkedHashMap<>();
   /** Series being rebuilt: a second rebuild of the same series waits, so two never overwrite each other. */
@@ -90,6 +91,7 @@ public final class IntervalService extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    liveIntervals = new IntervalEvents(vertx, pool, meters);
     vertx.eventBus().<JsonArray>localConsumer(IntervalRecompute.ADDRESS, message -> {
       message.body().forEach(o -> enqueue((JsonObject) o));
       scheduleDrain();
@@ -163,7 +165,9 @@ public final class IntervalService extends VerticleBase {
       rebuild(span).onComplete(done -> {
         running--;
         runningKeys.remove(key);
-        if (done.failed()) {
+        if (done.succeeded()) {
+          liveIntervals.rebuilt(span.meterId(), span.register(), alignDown(span.from()), alignUp(span.to()));
+        } else {
           LOG.error("interval rebuild failed meter={} register={} error={}", span.meterId(), span.register(),
             done.cause().getMessage());
         }
