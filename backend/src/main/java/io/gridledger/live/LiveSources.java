@@ -4,7 +4,10 @@ import io.gridledger.site.SiteTopology;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,13 +17,21 @@ import java.util.UUID;
  */
 final class LiveSources {
 
+  /** Bounds {@link #newest}: an installation's meter registers fit many times over. */
+  private static final int MAX_TRACKED = 1_000_000;
+
   private final LiveTopology topology;
+  /** Per meter register, the newest reading pushed: live values never go back in time. */
+  private final Map<String, Instant> newest = new HashMap<>();
 
   LiveSources(LiveTopology topology) {
     this.topology = topology;
   }
 
-  /** Coalesced readings; those of meters the topology does not know yet are skipped (it reloads). */
+  /**
+   * Coalesced readings; those of meters the topology does not know yet are skipped (it reloads), and so are readings
+   * older than one already pushed for their register (late or back-filled data is history, not the live value).
+   */
   List<LiveEvent> readings(JsonArray batch) {
     List<LiveEvent> out = new ArrayList<>(batch.size());
     for (Object o : batch) {
@@ -32,10 +43,20 @@ final class LiveSources {
         continue;
       }
       String register = text(r, "register");
+      Instant ts = Instant.parse(text(r, "ts"));
+      String key = "reading|" + meterId + "|" + register;
+      Instant previous = newest.get(key);
+      if (previous != null && ts.isBefore(previous)) {
+        continue;
+      }
+      if (newest.size() >= MAX_TRACKED) {
+        newest.clear();
+      }
+      newest.put(key, ts);
       JsonObject body = new JsonObject().put("siteId", meter.siteId().toString()).put("meterId", meterId.toString())
         .put("register", register).put("value", number(r, "value")).put("unit", meter.registerUnits().get(register))
         .put("ts", text(r, "ts")).put("quality", r.getString("quality"));
-      out.add(LiveEvent.of("reading", "reading|" + meterId + "|" + register, meter.siteId(), meterId, null, true, body));
+      out.add(LiveEvent.of("reading", key, meter.siteId(), meterId, null, true, body));
     }
     return out;
   }

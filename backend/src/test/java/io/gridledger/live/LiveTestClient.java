@@ -96,7 +96,7 @@ final class LiveTestClient implements AutoCloseable {
   /** Waits (bounded) until the server closed the socket; returns its close code. */
   Short awaitClosed() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline && !socket.isClosed()) {
+    while (System.nanoTime() < deadline && closeCode == null) {
       Thread.sleep(20);
     }
     assertTrue(socket.isClosed(), "the server did not close the socket");
