@@ -70,6 +70,7 @@ public final class RunOnce {
     Future<PgConnection> conn = connection != null ? Future.succeededFuture(connection)
       : PgConnection.connect(vertx, options).onSuccess(c -> {
         connection = c;
+        c.exceptionHandler(e -> LOG.debug("job lead connection error job={} error={}", job, e.getMessage()));
         c.closeHandler(v -> {
           if (connection == c) {
             connection = null;

@@ -28,6 +28,8 @@ final class LiveHub {
   private final List<LiveClient> touched = new ArrayList<>();
   private long deliveries;
   private long eventsRouted;
+  private long eventsOriginated;
+  private long eventsArrived;
 
   LiveHub(LiveTopology topology, LiveFanout fanout) {
     this.topology = topology;
@@ -75,12 +77,14 @@ final class LiveHub {
 
   /** Events that happened on this instance: delivered here, then fanned out. */
   void originated(List<LiveEvent> events) {
+    eventsOriginated += events.size();
     events.forEach(this::deliver);
     fanout.publish(events);
   }
 
   /** Events from another instance. */
   void arrived(List<LiveEvent> events) {
+    eventsArrived += events.size();
     events.forEach(this::deliver);
   }
 
@@ -164,6 +168,7 @@ final class LiveHub {
       droppedValues += s.droppedValues();
     }
     return new JsonObject().put("clients", clients.size()).put("topics", subscribers.size())
+      .put("eventsOriginated", eventsOriginated).put("eventsArrived", eventsArrived)
       .put("eventsRouted", eventsRouted).put("deliveries", deliveries).put("queuedEvents", queuedEvents)
       .put("queuedValues", queuedValues).put("droppedEvents", droppedEvents).put("droppedValues", droppedValues);
   }

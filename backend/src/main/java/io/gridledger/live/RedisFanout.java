@@ -68,28 +68,28 @@ final class RedisFanout implements LiveFanout {
   @Override
   public Future<Void> start(Context context, Consumer<List<LiveEvent>> remote, Runnable topologyChanged) {
     this.context = context;
-    resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(Duration.ofSeconds(5));
-    client = RedisClient.create(resources, uri);
-    client.setOptions(ClientOptions.builder().requestQueueSize(10_000)
-      .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-    Future<StatefulRedisConnection<String, String>> connected =
-      Future.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri), context);
-    Future<StatefulRedisPubSubConnection<String, String>> pubSub =
-      Future.fromCompletionStage(client.connectPubSubAsync(StringCodec.UTF8, uri), context);
-    return Future.all(connected, pubSub).compose(both -> {
-      commands = connected.result();
-      subscriber = pubSub.result();
+    // Building the client starts Lettuce's threads and loads Reactor, and the first connection loads most of Lettuce:
+    // seconds of class loading, so all of it happens on a worker; afterwards every command is asynchronous.
+    return context.owner().<Void>executeBlocking(() -> {
+      resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+      client = RedisClient.create(resources, uri);
+      client.setOptions(ClientOptions.builder().requestQueueSize(10_000)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+      commands = client.connect(StringCodec.UTF8, uri);
+      subscriber = client.connectPubSub(StringCodec.UTF8, uri);
       subscriber.addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(String channel, String message) {
-          // Lettuce's thread: hop onto the event loop in arrival order.
+          // Lettuce's thread: hop onto the event loop, in arrival order.
           context.runOnContext(v -> receive(message, remote, topologyChanged));
         }
       });
-      return Future.fromCompletionStage(subscriber.async().subscribe(channel()), context);
-    }).<Void>mapEmpty()
+      subscriber.sync().subscribe(channel());
+      commands.sync().hgetall(siteHash(new UUID(0, 0)));
+      return null;
+    }, false)
       .onSuccess(v -> LOG.info("live fan-out through redis channel={}", channel()))
       .recover(e -> close().transform(closed -> Future.failedFuture(
         new IllegalStateException("redis.url is set but Redis cannot be reached: " + e.getMessage(), e))));
@@ -200,6 +200,7 @@ final class RedisFanout implements LiveFanout {
     RedisClient closing = client;
     client = null;
     commands = null;
+    // Closing is asynchronous in Lettuce; its future completes on Lettuce's threads and is brought back here.
     return Future.fromCompletionStage(closing.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS), context)
       .eventually(() -> {
         io.vertx.core.Promise<Void> released = io.vertx.core.Promise.promise();
