@@ -72,7 +72,8 @@ final class LiveClient {
 
   /** A message for this client (control replies too); frames are complete JSON texts. */
   void offer(LiveEvent event, String frame) {
-    if (closed) {
+    if (closed || socket.isClosed()) {
+      // Closed by the peer; the close handler that unregisters this client has not run yet.
       return;
     }
     if (sinceSnapshot != null && event != null && event.value() && sinceSnapshot.size() < 100_000) {
@@ -104,7 +105,7 @@ final class LiveClient {
 
   /** The socket drained: tell the client what it missed, then send what waited, while the socket takes it. */
   void drain() {
-    while (!closed && !socket.writeQueueFull()) {
+    while (!closed && !socket.isClosed() && !socket.writeQueueFull()) {
       if (droppedEvents > reportedEvents || droppedValues > reportedValues) {
         write(new JsonObject().put("type", "dropped").put("events", droppedEvents - reportedEvents)
           .put("values", droppedValues - reportedValues).put("totalEvents", droppedEvents)

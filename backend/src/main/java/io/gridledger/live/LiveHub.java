@@ -21,6 +21,8 @@ import java.util.UUID;
  */
 final class LiveHub {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveHub.class);
+
   private final LiveTopology topology;
   private final LiveFanout fanout;
   private final Map<Long, LiveClient> clients = new HashMap<>();
@@ -105,9 +107,15 @@ final class LiveHub {
       }
     }
     for (LiveClient client : touched) {
-      client.offer(event, frame(false, client.routedTopics, event));
+      List<String> topics = client.routedTopics;
       client.routing = null;
       client.routedTopics = null;
+      try {
+        client.offer(event, frame(false, topics, event));
+      } catch (RuntimeException e) {
+        // One client's failure (its socket closing under us) must not cost the others their delivery.
+        LOG.debug("live delivery failed client={} error={}", client.id, e.toString());
+      }
     }
     deliveries += touched.size();
     touched.clear();

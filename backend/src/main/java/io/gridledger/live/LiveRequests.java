@@ -33,6 +33,14 @@ final class LiveRequests {
   private final int maxTopicsPerClient;
   private final int maxTopicsPerMessage;
   private final int maxErrors;
+  /**
+   * Authorisations waiting for a database connection. Each client has at most one (its socket is paused meanwhile),
+   * so this is bounded by live.maxConnections; at most {@link #MAX_CHECKS} run at once, so a reconnect storm of
+   * thousands of clients queues here instead of overflowing the pool's wait queue.
+   */
+  private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
+  private static final int MAX_CHECKS = 4;
+  private int checking;
 
   LiveRequests(LiveHub hub, SiteTopology sites, LiveTopology topology, int maxTopicsPerClient,
                int maxTopicsPerMessage, int maxErrors) {
@@ -119,7 +127,9 @@ final class LiveRequests {
       return;
     }
     client.socket.pause();
-    authorise(client, topics).onComplete(done -> {
+    waiting.add(() -> authorise(client, topics).onComplete(done -> {
+      checking--;
+      next();
       if (client.isClosed()) {
         return;
       }
@@ -131,7 +141,15 @@ final class LiveRequests {
       }
       subscribed(client, id, topics, done.result());
       client.socket.resume();
-    });
+    }));
+    next();
+  }
+
+  private void next() {
+    while (checking < MAX_CHECKS && !waiting.isEmpty()) {
+      checking++;
+      waiting.poll().run();
+    }
   }
 
   /** Per topic: its site id when allowed, "not-found" or "forbidden" otherwise. */
