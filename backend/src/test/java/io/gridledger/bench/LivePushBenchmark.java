@@ -40,7 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LivePushBenchmark {
 
   private static final int GATEWAYS = 20;
-  private static final int TICKS_PER_SECOND = 10;
 
   public static void main(String[] args) throws Exception {
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -114,27 +113,24 @@ public final class LivePushBenchmark {
     List<MqttClient> connected = new ArrayList<>();
     for (int g = 0; g < GATEWAYS; g++) {
       MqttClient gw = MqttClient.create(gateways, new MqttClientOptions().setClientId("bench-gw-" + g)
-        .setUsername("bench").setPassword(key).setMaxInflightQueue(1000));
+        .setUsername("bench").setPassword(key).setMaxInflightQueue(100).setMaxMessageSize(8 * 1024 * 1024));
       gw.connect(backend.mqttPort(), "127.0.0.1").await();
       connected.add(gw);
     }
     long[] tick = {0};
-    // Every 100 ms each gateway publishes one batch: a tenth of its meters, each meter once a second.
-    long timer = gateways.setPeriodic(1000 / TICKS_PER_SECOND, id -> {
-      long t = tick[0]++;
-      for (int g = 0; g < GATEWAYS; g++) {
-        JsonArray readings = new JsonArray();
-        String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-        for (int m = g; m < meters; m += GATEWAYS) {
-          if ((m / GATEWAYS) % TICKS_PER_SECOND == t % TICKS_PER_SECOND) {
-            readings.add(new JsonObject().put("meter", serial(m)).put("register", "energy_active_import")
-              .put("ts", ts).put("value", t + m * 0.001).put("unit", "kWh"));
-          }
-        }
-        published.addAndGet(readings.size());
-        connected.get(g).publish("gridledger/gateways/bench-gw-" + g + "/readings", new JsonObject()
-          .put("gateway", "bench-gw-" + g).put("readings", readings).toBuffer(), MqttQoS.AT_LEAST_ONCE, false, false);
+    // Like real gateways, each publishes all its meters once a second in one batch; the gateways take turns every
+    // 50 ms, so the load is even over the second and each meter is updated once a second.
+    long timer = gateways.setPeriodic(1000 / GATEWAYS, id -> {
+      int g = (int) (tick[0]++ % GATEWAYS);
+      JsonArray readings = new JsonArray();
+      String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+      for (int m = g; m < meters; m += GATEWAYS) {
+        readings.add(new JsonObject().put("meter", serial(m)).put("register", "energy_active_import")
+          .put("ts", ts).put("value", tick[0] + m * 0.001).put("unit", "kWh"));
       }
+      published.addAndGet(readings.size());
+      connected.get(g).publish("gridledger/gateways/bench-gw-" + g + "/readings", new JsonObject()
+        .put("gateway", "bench-gw-" + g).put("readings", readings).toBuffer(), MqttQoS.AT_LEAST_ONCE, false, false);
     });
     Thread.sleep(5_000);
     long publishedAtStart = published.get();
