@@ -148,6 +148,6 @@ final class LiveClient {
 
   Stats stats() {
     return new Stats(id, principal.subject(), topics.size(), events.size(), values.size(), droppedEvents, droppedValues,
-      delivered, socket.writeQueueFull());
+      delivered, !socket.isClosed() && socket.writeQueueFull());
   }
 }

@@ -3,6 +3,7 @@ package io.gridledger.live;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -22,8 +23,15 @@ interface LiveFanout {
   /** Tells the other instances that the site model changed (they reload their topology). */
   void topologyChanged();
 
-  /** The latest value of every key of a site. */
-  Future<List<LiveEvent>> latest(UUID siteId);
+  /**
+   * Latest values of a site: every one ({@code wanted} null), or those whose key is in {@link Wanted#keys()} or starts
+   * with one of {@link Wanted#prefixes()}.
+   */
+  Future<List<LiveEvent>> latest(UUID siteId, Wanted wanted);
+
+  /** Which latest values a snapshot needs: exact keys (a meter's registers, its relay), key prefixes (balances). */
+  record Wanted(java.util.Set<String> keys, java.util.Set<String> prefixes) {
+  }
 
   Future<Void> close();
 }

@@ -1,5 +1,6 @@
 package io.gridledger.live;
 
+import io.gridledger.site.SiteTopology;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -126,11 +127,34 @@ final class LiveHub {
    * a key the client has had a live value for since it subscribed is skipped (that value is newer).
    */
   Future<Integer> snapshot(LiveClient client, Map<String, UUID> topicSites) {
-    Set<UUID> sites = new HashSet<>(topicSites.values());
+    Map<UUID, LiveFanout.Wanted> bySite = new HashMap<>();
+    Set<UUID> wholeSites = new HashSet<>();
+    topicSites.forEach((name, site) -> {
+      LiveTopic topic = LiveTopic.parse(name);
+      if (topic.kind().equals("site")) {
+        wholeSites.add(site);
+        return;
+      }
+      LiveFanout.Wanted wanted = bySite.computeIfAbsent(site, k -> new LiveFanout.Wanted(new HashSet<>(), new HashSet<>()));
+      for (UUID meter : topology.metersOf(topic)) {
+        wanted.keys().add("relay|" + meter);
+        SiteTopology.MeterPlacement placement = topology.meter(meter);
+        for (String register : placement == null ? Set.<String>of() : placement.registerUnits().keySet()) {
+          wanted.keys().add("reading|" + meter + "|" + register);
+          wanted.keys().add("interval|" + meter + "|" + register);
+        }
+      }
+      if (topic.kind().equals("tenant")) {
+        wanted.prefixes().add("balance|" + topic.id() + "|");
+      }
+    });
     List<Future<List<LiveEvent>>> loads = new ArrayList<>();
-    for (UUID site : sites) {
-      loads.add(fanout.latest(site));
-    }
+    wholeSites.forEach(site -> loads.add(fanout.latest(site, null)));
+    bySite.forEach((site, wanted) -> {
+      if (!wholeSites.contains(site)) {
+        loads.add(fanout.latest(site, wanted));
+      }
+    });
     return Future.all(loads).map(all -> {
       Map<String, LiveEvent> byKey = new LinkedHashMap<>();
       for (Future<List<LiveEvent>> load : loads) {

@@ -203,7 +203,13 @@ public final class LiveService implements WebSocketEndpoint {
 
   private <T> Future<T> onLoop(java.util.function.Supplier<T> read) {
     Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> promise.complete(read.get()));
+    context.runOnContext(v -> {
+      try {
+        promise.complete(read.get());
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
     return promise.future();
   }
 

@@ -93,7 +93,10 @@ final class LiveSources {
     }
     text(m, "currency");
     text(m, "status");
-    return LiveEvent.of("balance", "balance|" + accountId, uuid(m, "siteId"), null, uuid(m, "tenantId"), true, m.copy());
+    UUID tenantId = uuid(m, "tenantId");
+    // Keyed under the tenant, so a tenant's snapshot finds its balances by prefix.
+    return LiveEvent.of("balance", "balance|" + tenantId + "|" + accountId, uuid(m, "siteId"), null, tenantId, true,
+      m.copy());
   }
 
   LiveEvent relay(JsonObject m) {

@@ -26,6 +26,8 @@ final class LiveTopology {
   private final SiteTopology source;
   private Map<UUID, List<String>> meterTopics = Map.of();
   private Map<UUID, SiteTopology.MeterPlacement> meters = Map.of();
+  /** The meters each topic covers (reverse of meterTopics), for snapshots. */
+  private Map<String, List<UUID>> metersOfTopic = Map.of();
   private Future<Void> loading;
   private long loadedAtMs;
 
@@ -57,8 +59,11 @@ final class LiveTopology {
         list.add(LiveTopic.site(m.siteId()));
         topics.put(m.meterId(), List.copyOf(list));
       }
+      Map<String, List<UUID>> reverse = new HashMap<>();
+      topics.forEach((meter, list) -> list.forEach(t -> reverse.computeIfAbsent(t, k -> new ArrayList<>()).add(meter)));
       meterTopics = topics;
       meters = snapshot.meters();
+      metersOfTopic = reverse;
       loadedAtMs = System.currentTimeMillis();
       return (Void) null;
     }).onFailure(e -> LOG.warn("live topology not loaded: {}", e.getMessage()))
@@ -78,6 +83,14 @@ final class LiveTopology {
 
   SiteTopology.MeterPlacement meter(UUID meterId) {
     return meters.get(meterId);
+  }
+
+  /** The meters whose data a topic covers (a meter topic: itself, even before the topology knows it). */
+  List<UUID> metersOf(LiveTopic topic) {
+    if (topic.kind().equals("meter")) {
+      return List.of(topic.id());
+    }
+    return metersOfTopic.getOrDefault(topic.toString(), List.of());
   }
 
   /** The topics {@code event} is published on. */

@@ -52,9 +52,29 @@ final class LocalFanout implements LiveFanout {
   }
 
   @Override
-  public Future<List<LiveEvent>> latest(UUID siteId) {
+  public Future<List<LiveEvent>> latest(UUID siteId, Wanted wanted) {
     LinkedHashMap<String, LiveEvent> site = bySite.get(siteId);
-    return Future.succeededFuture(site == null ? List.of() : new ArrayList<>(site.values()));
+    if (site == null) {
+      return Future.succeededFuture(List.of());
+    }
+    if (wanted == null) {
+      return Future.succeededFuture(new ArrayList<>(site.values()));
+    }
+    List<LiveEvent> out = new ArrayList<>();
+    for (String key : wanted.keys()) {
+      LiveEvent e = site.get(key);
+      if (e != null) {
+        out.add(e);
+      }
+    }
+    if (!wanted.prefixes().isEmpty()) {
+      for (LiveEvent e : site.values()) {
+        if (wanted.prefixes().stream().anyMatch(p -> e.key().startsWith(p))) {
+          out.add(e);
+        }
+      }
+    }
+    return Future.succeededFuture(out);
   }
 
   @Override

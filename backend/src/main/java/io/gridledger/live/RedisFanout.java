@@ -156,18 +156,49 @@ final class RedisFanout implements LiveFanout {
   }
 
   @Override
-  public Future<List<LiveEvent>> latest(UUID siteId) {
-    return Future.fromCompletionStage(commands.async().hgetall(siteHash(siteId)), context).map(fields -> {
-      List<LiveEvent> out = new ArrayList<>(fields.size());
-      for (String wire : fields.values()) {
-        try {
-          out.add(LiveEvent.fromWire(new JsonObject(wire)));
-        } catch (RuntimeException e) {
-          warn("latest value in redis refused: {}", e.getMessage());
-        }
-      }
+  public Future<List<LiveEvent>> latest(UUID siteId, Wanted wanted) {
+    RedisAsyncCommands<String, String> redis = commands.async();
+    String hash = siteHash(siteId);
+    if (wanted == null) {
+      return Future.fromCompletionStage(redis.hgetall(hash), context).map(fields -> parse(fields.values()));
+    }
+    List<Future<List<LiveEvent>>> parts = new ArrayList<>();
+    if (!wanted.keys().isEmpty()) {
+      parts.add(Future.fromCompletionStage(redis.hmget(hash, wanted.keys().toArray(new String[0])), context)
+        .map(values -> parse(values.stream().filter(v -> v.hasValue()).map(v -> v.getValue()).toList())));
+    }
+    for (String keyPrefix : wanted.prefixes()) {
+      parts.add(scan(hash, keyPrefix + "*", io.lettuce.core.ScanCursor.INITIAL, new ArrayList<>(), 0));
+    }
+    return Future.all(parts).map(all -> {
+      List<LiveEvent> out = new ArrayList<>();
+      parts.forEach(part -> out.addAll(part.result()));
       return out;
     });
+  }
+
+  /** HSCAN with MATCH, page by page (bounded: a prefix names one tenant's few balances). */
+  private Future<List<LiveEvent>> scan(String hash, String pattern, io.lettuce.core.ScanCursor cursor,
+                                       List<LiveEvent> found, int pages) {
+    return Future.fromCompletionStage(commands.async().hscan(hash, cursor,
+        io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000)), context)
+      .compose(page -> {
+        found.addAll(parse(page.getMap().values()));
+        return page.isFinished() || pages >= 1000 ? Future.succeededFuture(found)
+          : scan(hash, pattern, page, found, pages + 1);
+      });
+  }
+
+  private List<LiveEvent> parse(java.util.Collection<String> wires) {
+    List<LiveEvent> out = new ArrayList<>(wires.size());
+    for (String wire : wires) {
+      try {
+        out.add(LiveEvent.fromWire(new JsonObject(wire)));
+      } catch (RuntimeException e) {
+        warn("latest value in redis refused: {}", e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** Publishes that failed (Redis away, queue full): other instances missed them; local clients did not. */

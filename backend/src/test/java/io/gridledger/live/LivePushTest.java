@@ -330,6 +330,16 @@ class LivePushTest {
       assertEquals(Set.of("relay"), tenant2.received().stream().map(m -> m.getString("type"))
         .filter(t -> !Set.of("ready", "subscribed").contains(t)).collect(Collectors.toSet()));
       assertTrue(tenant1.ofType("bill-run").isEmpty(), "bill runs are for the site's operators");
+
+      try (LiveTestClient late = as("tenant-a1")) {
+        late.subscribe("tenant:" + a.get("tenant1"));
+        JsonObject current = late.await("current balance", m -> "balance".equals(m.getString("type"))
+          && account.toString().equals(m.getString("accountId")));
+        assertTrue(current.getBoolean("snapshot"));
+        assertEquals(-1250L, current.getLong("balanceMinor"));
+        late.await("current relay", m -> "relay".equals(m.getString("type")) && m.getBoolean("snapshot", false)
+          && "open".equals(m.getString("state")));
+      }
     }
   }
 
