@@ -52,8 +52,16 @@ final class LiveClient {
   private long stalledSinceMs = -1;
   private boolean closed;
   int errors;
-  /** Keys delivered since a snapshot was requested: a snapshot value older than these is not sent. */
-  Set<String> sinceSnapshot;
+  /**
+   * The current values sent after a subscription. They wait here, not in the bounded value queue, so a site's
+   * thousands of values are never dropped: this list was fetched for the client anyway, and it drains only as fast
+   * as the socket takes it, after anything live.
+   */
+  private final ArrayDeque<Object[]> snapshot = new ArrayDeque<>();
+  /** Snapshot fetches not yet queued. */
+  private int snapshotsPending;
+  /** Keys sent live since a snapshot was requested: the snapshot's older value of such a key is not sent. */
+  private Set<String> sinceSnapshot;
 
   /** Fan-out bookkeeping: the event being routed and the topics of this client it matched. */
   LiveEvent routing;
@@ -76,7 +84,7 @@ final class LiveClient {
       // Closed by the peer; the close handler that unregisters this client has not run yet.
       return;
     }
-    if (sinceSnapshot != null && event != null && event.value() && sinceSnapshot.size() < 100_000) {
+    if (sinceSnapshot != null && event != null && event.value()) {
       sinceSnapshot.add(event.key());
     }
     if (events.isEmpty() && values.isEmpty() && !socket.writeQueueFull()) {
@@ -99,6 +107,25 @@ final class LiveClient {
     }
   }
 
+  /** A snapshot is being fetched for this client: from now on live keys are remembered. */
+  void snapshotRequested() {
+    snapshotsPending++;
+    if (sinceSnapshot == null) {
+      sinceSnapshot = new java.util.HashSet<>();
+    }
+  }
+
+  /** The fetched snapshot values, each with the client's topics it matches; sent by {@link #drain()}. */
+  void snapshotFetched(List<Object[]> valuesWithTopics) {
+    snapshotsPending--;
+    snapshot.addAll(valuesWithTopics);
+    drain();
+  }
+
+  int snapshotQueued() {
+    return snapshot.size();
+  }
+
   void control(JsonObject message) {
     offer(null, message.encode());
   }
@@ -119,7 +146,18 @@ final class LiveClient {
         String frame = first.next().getValue();
         first.remove();
         write(frame);
+      } else if (!snapshot.isEmpty()) {
+        Object[] next = snapshot.poll();
+        LiveEvent event = (LiveEvent) next[0];
+        if (!sinceSnapshot.contains(event.key())) {
+          @SuppressWarnings("unchecked")
+          List<String> topics = (List<String>) next[1];
+          write(LiveHub.frame(true, topics, event));
+        }
       } else {
+        if (snapshotsPending == 0) {
+          sinceSnapshot = null;
+        }
         stalledSinceMs = -1;
         return;
       }
@@ -140,6 +178,7 @@ final class LiveClient {
     closed = true;
     events.clear();
     values.clear();
+    snapshot.clear();
   }
 
   boolean isClosed() {

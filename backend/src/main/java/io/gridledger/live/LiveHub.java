@@ -155,12 +155,13 @@ final class LiveHub {
         loads.add(fanout.latest(site, wanted));
       }
     });
+    client.snapshotRequested();
     return Future.all(loads).map(all -> {
       Map<String, LiveEvent> byKey = new LinkedHashMap<>();
       for (Future<List<LiveEvent>> load : loads) {
         load.result().forEach(e -> byKey.put(e.key(), e));
       }
-      int sent = 0;
+      List<Object[]> queued = new ArrayList<>(byKey.size());
       for (LiveEvent e : byKey.values()) {
         List<String> matched = new ArrayList<>(2);
         for (String topic : topology.topicsOf(e)) {
@@ -168,13 +169,15 @@ final class LiveHub {
             matched.add(topic);
           }
         }
-        if (!matched.isEmpty() && (client.sinceSnapshot == null || !client.sinceSnapshot.contains(e.key()))) {
-          client.offer(e, frame(true, matched, e));
-          sent++;
+        if (!matched.isEmpty()) {
+          queued.add(new Object[] {e, matched});
         }
       }
-      return sent;
-    });
+      return queued;
+    }).map(queued -> {
+      client.snapshotFetched(queued);
+      return queued.size();
+    }).onFailure(e -> client.snapshotFetched(List.of()));
   }
 
   static String frame(boolean snapshot, List<String> topics, LiveEvent event) {

@@ -199,7 +199,6 @@ final class LiveRequests {
     if (accepted.isEmpty() || client.isClosed()) {
       return;
     }
-    client.sinceSnapshot = new HashSet<>();
     accepted.keySet().forEach(topic -> hub.subscribe(client, topic));
     for (LiveTopic t : topics) {
       if (t.kind().equals("meter") && accepted.containsKey(t.toString()) && topology.meter(t.id()) == null) {
@@ -207,7 +206,7 @@ final class LiveRequests {
       }
     }
     client.control(reply("subscribed", id).put("topics", new JsonArray(new ArrayList<>(accepted.keySet()))));
-    hub.snapshot(client, accepted).onComplete(sent -> client.sinceSnapshot = null);
+    hub.snapshot(client, accepted);
   }
 
   private void refuse(LiveClient client, Object id, String op, String error, String message, List<String> topics) {

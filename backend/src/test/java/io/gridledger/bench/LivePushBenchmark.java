@@ -111,9 +111,19 @@ public final class LivePushBenchmark {
     Vertx gateways = Vertx.vertx();
     AtomicLong published = new AtomicLong();
     List<MqttClient> connected = new ArrayList<>();
+    // Publish to PUBACK is publish to committed: the ingest part of the latency, measured apart.
+    java.util.Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Long> commitMs = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int g = 0; g < GATEWAYS; g++) {
       MqttClient gw = MqttClient.create(gateways, new MqttClientOptions().setClientId("bench-gw-" + g)
         .setUsername("bench").setPassword(key).setMaxInflightQueue(100).setMaxMessageSize(8 * 1024 * 1024));
+      int gateway = g;
+      gw.publishCompletionHandler(id -> {
+        Long t0 = sentAt.remove(gateway + "/" + id);
+        if (t0 != null) {
+          commitMs.add((System.nanoTime() - t0) / 1_000_000);
+        }
+      });
       gw.connect(backend.mqttPort(), "127.0.0.1").await();
       connected.add(gw);
     }
@@ -129,11 +139,14 @@ public final class LivePushBenchmark {
           .put("ts", ts).put("value", tick[0] + m * 0.001).put("unit", "kWh"));
       }
       published.addAndGet(readings.size());
+      long t0 = System.nanoTime();
       connected.get(g).publish("gridledger/gateways/bench-gw-" + g + "/readings", new JsonObject()
-        .put("gateway", "bench-gw-" + g).put("readings", readings).toBuffer(), MqttQoS.AT_LEAST_ONCE, false, false);
+        .put("gateway", "bench-gw-" + g).put("readings", readings).toBuffer(), MqttQoS.AT_LEAST_ONCE, false, false)
+        .onSuccess(packetId -> sentAt.put(g + "/" + packetId, t0));
     });
     Thread.sleep(5_000);
     long publishedAtStart = published.get();
+    commitMs.clear();
     long deliveriesAtStart = backend.app().live().metrics().await().getLong("deliveries");
     clientIn.println("START");
     long maxHeapMiB = 0;
@@ -142,8 +155,12 @@ public final class LivePushBenchmark {
       maxHeapMiB = Math.max(maxHeapMiB, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     }
     clientIn.println("STOP");
-    JsonObject result = new JsonObject(lineStarting(clientOut, "{\"deliveries\""));
     long updates = published.get() - publishedAtStart;
+    long[] commits;
+    synchronized (commitMs) {
+      commits = commitMs.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+    JsonObject result = new JsonObject(lineStarting(clientOut, "{\"deliveries\""));
     JsonObject live = backend.app().live().metrics().await();
     gateways.cancelTimer(timer);
     System.gc();
@@ -155,6 +172,10 @@ public final class LivePushBenchmark {
       result.getDouble("deliveriesPerSecond"), live.getLong("deliveries") - deliveriesAtStart);
     System.out.printf("  publish-to-receive ms     p50=%d p99=%d max=%d (n=%d)%n", result.getLong("p50Ms"),
       result.getLong("p99Ms"), result.getLong("maxMs"), result.getLong("deliveries"));
+    System.out.printf("  of which publish-to-commit ms p50=%d p99=%d (MQTT batch to PUBACK, n=%d)%n",
+      commits.length == 0 ? -1 : commits[commits.length / 2],
+      commits.length == 0 ? -1 : commits[Math.min(commits.length - 1, (int) Math.ceil(commits.length * 0.99) - 1)],
+      commits.length);
     System.out.printf("  server heap MiB           max used=%d after GC=%d (max heap %d)%n", maxHeapMiB, heapAfterGcMiB,
       Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf("  server live metrics       %s%n", live.encode());
