@@ -3,7 +3,6 @@ package io.gridledger.live;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
