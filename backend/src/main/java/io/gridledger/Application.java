@@ -70,6 +70,10 @@ public final class Application {
   private long activityTimer = -1;
   private io.gridledger.control.RelayControlService relayControl;
   private io.gridledger.ledger.LedgerService ledger;
+  private DatabaseSettings dbSettings;
+  private AlarmService alarms;
+  private io.gridledger.live.LiveService live;
+  private io.gridledger.cluster.RunOnce alarmSweepLead;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -134,6 +138,7 @@ public final class Application {
         return settings;
       }, false)
       .map(settings -> {
+        dbSettings = settings;
         pool = PgBuilder.pool().with(settings.pool()).with(settings.net()).connectingTo(settings.connect()).using(vertx).build();
         return null;
       });
@@ -147,7 +152,7 @@ public final class Application {
     deviceActivity = new DeviceActivity(pool);
     activityTimer = vertx.setPeriodic(5_000, id -> deviceActivity.flush()
       .onFailure(e -> LOG.warn("device activity not saved: {}", e.getMessage())));
-    AlarmService alarms = new AlarmService(pool);
+    alarms = new AlarmService(pool, vertx);
     JsonObject metering = config.section("metering");
     intervalService = new IntervalService(pool, meterDirectory, alarms, metering.getInteger("rebuildDelayMs"),
       metering.getInteger("rebuildConcurrency"));
@@ -167,7 +172,7 @@ public final class Application {
     JsonObject ingest = config.section("ingest");
     ReadingWriter writer = new ReadingWriter(owner, pool, ingest.getInteger("batchSize"),
       ingest.getInteger("maxPendingReadings"), ingest.getInteger("lingerMs"),
-      inserted -> IntervalRecompute.requestFor(owner, inserted));
+      liveTap(owner, inserted -> IntervalRecompute.requestFor(owner, inserted)));
     return new IngestService(meterDirectory, writer, new DeadLetterStore(pool), deviceActivity);
   }
 
@@ -200,8 +205,9 @@ public final class Application {
   /** Alarms that come from missing or unusual data (offline devices and gateways, leaks, abnormal days). */
   private Future<Void> startAlarmSweeper() {
     long periodMs = config.section("alarm").getInteger("sweepIntervalSeconds") * 1000L;
-    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool, Math.max(1000, periodMs), alarmThresholds))
-      .mapEmpty();
+    alarmSweepLead = new io.gridledger.cluster.RunOnce(vertx, dbSettings.connect(), "alarm-sweep");
+    return vertx.deployVerticle(new io.gridledger.alarm.AlarmSweeper(pool, alarms, Math.max(1000, periodMs),
+      alarmSweepLead, alarmThresholds)).mapEmpty();
   }
 
   private Future<Void> startHttp(String jwtSecret) {
@@ -226,12 +232,15 @@ public final class Application {
       new MeterHandlers(pool),
       new ReadingsHandlers(ingestFor(owner), new DeadLetterStore(pool), siteAccess),
       new MeteringHandlers(owner, pool, siteAccess, alarmThresholds.offlineAfter()),
-      new AlarmHandlers(pool),
+      new AlarmHandlers(pool, alarms),
       new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl),
       new io.gridledger.tariff.TariffHandlers(pool, siteAccess), new io.gridledger.tariff.TariffAssignmentHandlers(pool, siteAccess),
       new io.gridledger.tariff.TariffQuotes(pool, siteAccess),
       new io.gridledger.ledger.AccountHandlers(pool, ledger), new io.gridledger.ledger.TrialBalanceHandler(pool),
       new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl"))));
+    live = new io.gridledger.live.LiveService(io.gridledger.live.LiveSettings.from(config.section("live"),
+      config.section("redis")), tokens, apiKeys, new io.gridledger.site.SiteTopology(pool));
+    apiServer.webSockets(live);
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
 
@@ -256,6 +265,27 @@ public final class Application {
   /** Relay cut-off and restore, for the capabilities that decide when (prepaid policy, schedules). */
   public io.gridledger.control.RelayControl relayControl() {
     return relayControl;
+  }
+
+  /** Live push (WebSocket /api/v1/live): its metrics and per-client queues. */
+  public io.gridledger.live.LiveService live() {
+    return live;
+  }
+
+  /** This instance's lead of the alarm sweep (runs once across instances). */
+  public io.gridledger.cluster.RunOnce alarmSweepLead() {
+    return alarmSweepLead;
+  }
+
+  /** After each commit: metering's rebuild request, then live push's coalescing tap (one per pipeline). */
+  private java.util.function.Consumer<List<io.gridledger.metering.StoredReading>> liveTap(
+      Vertx owner, java.util.function.Consumer<List<io.gridledger.metering.StoredReading>> then) {
+    io.gridledger.live.LiveReadingTap tap = new io.gridledger.live.LiveReadingTap(owner,
+      config.section("live").getInteger("tickMs"), 100_000);
+    return inserted -> {
+      then.accept(inserted);
+      tap.committed(inserted);
+    };
   }
 
   public MeterDirectory meterDirectory() {

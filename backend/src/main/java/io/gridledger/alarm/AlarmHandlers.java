@@ -28,9 +28,16 @@ public final class AlarmHandlers implements OperationBinder {
     + "'acknowledgedAt', a.acknowledged_at, 'clearedBy', a.cleared_by, 'clearedAt', a.cleared_at)";
 
   private final Pool pool;
+  private final AlarmService alarms;
 
   public AlarmHandlers(Pool pool) {
+    this(pool, new AlarmService(pool));
+  }
+
+  /** @param alarms tells live push about acknowledgements and clears */
+  public AlarmHandlers(Pool pool, AlarmService alarms) {
     this.pool = pool;
+    this.alarms = alarms;
   }
 
   @Override
@@ -84,7 +91,11 @@ public final class AlarmHandlers implements OperationBinder {
       return pool.preparedQuery("UPDATE alarm AS a SET state = $2, " + column + "_by = $3, " + column + "_at = now() "
           + "WHERE a.id = $1 RETURNING " + DOC + " AS doc")
         .execute(io.vertx.sqlclient.Tuple.of(id, target, p.subject()))
-        .map(updated -> updated.iterator().next().getJsonObject("doc"));
+        .map(updated -> {
+          JsonObject doc = updated.iterator().next().getJsonObject("doc");
+          alarms.changed(target, doc);
+          return doc;
+        });
     }));
   }
 

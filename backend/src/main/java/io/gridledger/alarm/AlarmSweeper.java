@@ -32,6 +32,7 @@ public final class AlarmSweeper extends VerticleBase {
   }
 
   private final long periodMs;
+  private final io.gridledger.cluster.RunOnce once;
   private final OfflineDetector offline;
   private final LeakDetector leak;
   private final AbnormalConsumptionDetector abnormal;
@@ -40,13 +41,18 @@ public final class AlarmSweeper extends VerticleBase {
 
   /** {@code periodMs <= 0}: no timer, sweeps run only when {@link #sweep(Instant)} is called (tests). */
   public AlarmSweeper(Pool pool, long periodMs) {
-    this(pool, periodMs, AlarmThresholds.defaults());
+    this(pool, new AlarmService(pool), periodMs, null, AlarmThresholds.defaults());
   }
 
-  public AlarmSweeper(Pool pool, long periodMs, AlarmThresholds thresholds) {
+  /**
+   * @param once null: sweep on every tick; otherwise only on the instance that leads the "alarm-sweep" job, so
+   *             several instances sharing a database sweep once per period between them
+   */
+  public AlarmSweeper(Pool pool, AlarmService alarms, long periodMs, io.gridledger.cluster.RunOnce once,
+                      AlarmThresholds thresholds) {
     SweepQueries queries = new SweepQueries(pool);
-    AlarmService alarms = new AlarmService(pool);
     this.periodMs = periodMs;
+    this.once = once;
     this.offline = new OfflineDetector(queries, alarms, thresholds);
     this.leak = new LeakDetector(queries, alarms, thresholds);
     this.abnormal = new AbnormalConsumptionDetector(queries, alarms, thresholds);
@@ -65,7 +71,7 @@ public final class AlarmSweeper extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    return Future.succeededFuture();
+    return once == null ? Future.succeededFuture() : once.close();
   }
 
   /** A sweep still running when the next is due (a slow database) makes the next one skip, not pile up. */
@@ -75,7 +81,8 @@ public final class AlarmSweeper extends VerticleBase {
       return;
     }
     running = true;
-    sweep(Instant.now()).onComplete(ar -> running = false);
+    Future<?> swept = once == null ? sweep(Instant.now()) : once.run(() -> sweep(Instant.now()));
+    swept.onComplete(ar -> running = false);
   }
 
   /** One sweep as of {@code now}: every detector runs even when another fails; the first failure fails the result. */

@@ -66,26 +66,32 @@ final class OfflineDetector {
     AlarmKind kind = AlarmKind.GATEWAY_OFFLINE;
     Future<List<Row>> raised = q.pool().withTransaction(conn -> conn
       .preparedQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(hashtext($1))) l").execute(Tuple.of(GATEWAY_LOCK))
-      .compose(locked -> conn.preparedQuery("INSERT INTO alarm (id, site_id, meter_id, kind, severity, state, message, "
+      .compose(locked -> conn.preparedQuery("INSERT INTO alarm AS a (id, site_id, meter_id, kind, severity, state, message, "
           + "details) SELECT gen_random_uuid(), g.site_id, NULL, $2, $3, 'active', "
           + "format('Gateway %s (%s) has not been seen since %s', g.gateway, g.protocol, "
           + "to_char(g.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')), "
           + "jsonb_build_object('gateway', g.gateway, 'protocol', g.protocol, 'connected', g.connected, "
           + "'lastSeenAt', to_char(g.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
           + "'offlineAfterSeconds', $4::bigint) "
-          + "FROM gateway_status g WHERE g.last_seen_at < $1 AND NOT EXISTS (SELECT 1 FROM alarm a "
-          + "WHERE a.site_id = g.site_id AND a.meter_id IS NULL AND a.kind = $2 AND a.state <> 'cleared' "
-          + "AND a.details->>'gateway' = g.gateway) RETURNING site_id, details->>'gateway' AS gateway")
+          + "FROM gateway_status g WHERE g.last_seen_at < $1 AND NOT EXISTS (SELECT 1 FROM alarm o "
+          + "WHERE o.site_id = g.site_id AND o.meter_id IS NULL AND o.kind = $2 AND o.state <> 'cleared' "
+          + "AND o.details->>'gateway' = g.gateway) RETURNING a.site_id, a.details->>'gateway' AS gateway, "
+          + AlarmHandlers.DOC + " AS doc")
         .execute(Tuple.of(cutoff, kind.wire(), kind.severity(), thresholds.offlineAfter().toSeconds()))))
       .map(SweepQueries::list);
     return raised.compose(inserted -> {
-      inserted.forEach(r -> LOG.info("alarm kind={} site={} gateway={}", kind.wire(), r.getUUID("site_id"),
-        r.getString("gateway")));
+      inserted.forEach(r -> {
+        LOG.info("alarm kind={} site={} gateway={}", kind.wire(), r.getUUID("site_id"), r.getString("gateway"));
+        alarms.changed("raised", r.getJsonObject("doc"));
+      });
       return q.rows("UPDATE alarm a SET state = 'cleared', cleared_at = now(), cleared_by = $3 FROM gateway_status g "
           + "WHERE a.kind = $2 AND a.meter_id IS NULL AND a.state <> 'cleared' AND g.site_id = a.site_id "
-          + "AND g.gateway = a.details->>'gateway' AND g.connected AND g.last_seen_at >= $1 RETURNING a.id",
-        Tuple.of(cutoff, kind.wire(), SYSTEM))
-        .map(cleared -> new Counts(inserted.size(), cleared.size()));
+          + "AND g.gateway = a.details->>'gateway' AND g.connected AND g.last_seen_at >= $1 RETURNING a.id, "
+          + AlarmHandlers.DOC + " AS doc", Tuple.of(cutoff, kind.wire(), SYSTEM))
+        .map(cleared -> {
+          cleared.forEach(r -> alarms.changed("cleared", r.getJsonObject("doc")));
+          return new Counts(inserted.size(), cleared.size());
+        });
     });
   }
 }

@@ -33,6 +33,7 @@ public final class ApiServer extends VerticleBase {
   private final Function<io.vertx.core.Vertx, List<OperationBinder>> binders;
   private HttpServer server;
   private List<OperationBinder> bound = List.of();
+  private WebSocketEndpoint webSockets;
 
   public ApiServer(JsonObject httpConfig, Pool pool, Authenticator authenticator,
                    Function<io.vertx.core.Vertx, List<OperationBinder>> binders) {
@@ -42,17 +43,40 @@ public final class ApiServer extends VerticleBase {
     this.binders = binders;
   }
 
+  /** Serves {@code endpoint}'s WebSocket on this server (call before deployment). */
+  public ApiServer webSockets(WebSocketEndpoint endpoint) {
+    this.webSockets = endpoint;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    return ContractLoader.load(vertx)
+    Future<Void> endpointStarted = webSockets == null ? Future.succeededFuture() : webSockets.start(vertx);
+    return endpointStarted.compose(v -> ContractLoader.load(vertx))
       .map(this::apiRouter)
       .map(this::rootRouter)
-      .compose(router -> vertx.createHttpServer(new HttpServerOptions()
+      .compose(router -> {
+        HttpServerOptions options = new HttpServerOptions()
           .setHost(httpConfig.getString("host"))
-          .setCompressionSupported(true))
-        .requestHandler(router)
-        .listen(httpConfig.getInteger("port")))
+          .setCompressionSupported(true);
+        if (webSockets != null) {
+          webSockets.configure(options);
+        }
+        HttpServer created = vertx.createHttpServer(options).requestHandler(router);
+        if (webSockets != null) {
+          created.webSocketHandshakeHandler(this::handshake);
+        }
+        return created.listen(httpConfig.getInteger("port"));
+      })
       .onSuccess(s -> server = s);
+  }
+
+  private void handshake(io.vertx.core.http.ServerWebSocketHandshake handshake) {
+    if (webSockets.path().equals(handshake.path())) {
+      webSockets.handshake(handshake);
+    } else {
+      handshake.reject(404);
+    }
   }
 
   public int actualPort() {
@@ -82,6 +106,9 @@ public final class ApiServer extends VerticleBase {
     root.route().handler(ApiServer::securityHeaders);
     new OperationsRoutes(vertx, pool).mount(root);
     bound.forEach(binder -> binder.mountPublic(root));
+    if (webSockets != null) {
+      webSockets.mount(root);
+    }
     root.route(API_BASE + "/*").handler(BodyHandler.create(false)
       .setBodyLimit(httpConfig.getInteger("bodyLimitBytes")));
     root.route(API_BASE + "/*").handler(authenticator);
@@ -107,6 +134,7 @@ public final class ApiServer extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> endpoint = webSockets == null ? Future.succeededFuture() : webSockets.stop();
+    return endpoint.eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 }

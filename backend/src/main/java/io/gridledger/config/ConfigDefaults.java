@@ -89,6 +89,23 @@ public final class ConfigDefaults {
         .put("stripeWebhookSecret", null)
         .put("stripeApiBase", "https://api.stripe.com")
         .put("stripeWebhookToleranceSeconds", 300)
-        .put("stripeTimeoutMs", 10_000));
+        .put("stripeTimeoutMs", 10_000))
+      .put("live", new JsonObject()
+        .put("tickMs", 50)
+        .put("maxConnections", 20_000)
+        .put("maxTopicsPerClient", 500)
+        .put("maxTopicsPerMessage", 100)
+        .put("maxMessageBytes", 16_384)
+        .put("maxClientErrors", 10)
+        .put("clientQueuedEvents", 256)
+        .put("clientQueuedValues", 1024)
+        .put("clientWriteQueueBytes", 65_536)
+        .put("stalledCloseSeconds", 120)
+        .put("topologyRefreshSeconds", 60)
+        .put("latestMaxEntries", 500_000))
+      .put("redis", new JsonObject()
+        .put("url", null)
+        .put("keyPrefix", "gridledger:")
+        .put("latestTtlSeconds", 86_400));
   }
 }

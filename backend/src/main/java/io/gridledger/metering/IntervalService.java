@@ -58,6 +58,7 @@ public final class IntervalService extends VerticleBase {
   private final VirtualMeterDerivation virtualMeters;
   private final ComputedHeatDerivation computedMeters;
   private final int concurrency;
+  private IntervalEvents liveIntervals;
   private long drainTimer = -1;
   private final Map<String, Span> pending = new LinkedHashMap<>();
   /** Series being rebuilt: a second rebuild of the same series waits, so two never overwrite each other. */
@@ -81,6 +82,7 @@ public final class IntervalService extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    liveIntervals = new IntervalEvents(vertx, pool, meters);
     vertx.eventBus().<JsonArray>localConsumer(IntervalRecompute.ADDRESS, message -> {
       message.body().forEach(o -> enqueue((JsonObject) o));
       scheduleDrain();
@@ -212,6 +214,9 @@ public final class IntervalService extends VerticleBase {
       if (done.failed()) {
         LOG.error("interval rebuild failed series={} first meter={} register={} error={}", spans.size(),
           spans.get(0).meterId(), spans.get(0).register(), done.cause().getMessage());
+      } else {
+        spans.forEach(span -> liveIntervals.rebuilt(span.meterId(), span.register(), alignDown(span.from()),
+          alignUp(span.to())));
       }
       drain();
     });

@@ -30,11 +30,34 @@ public final class TestBackend implements AutoCloseable {
   private final Application app;
   private final String dbUrl;
   private final PasswordHasher hasher = new PasswordHasher(TEST_HASH_ITERATIONS);
+  private final boolean ownsDatabase;
 
   private TestBackend(Vertx vertx, Application app, String dbUrl) {
+    this(vertx, app, dbUrl, true);
+  }
+
+  private TestBackend(Vertx vertx, Application app, String dbUrl, boolean ownsDatabase) {
     this.vertx = vertx;
     this.app = app;
     this.dbUrl = dbUrl;
+    this.ownsDatabase = ownsDatabase;
+  }
+
+  /**
+   * A second instance of the backend on the same database as {@code first} (scale-out tests): its own Vert.x, ports
+   * and caches; closing it leaves the database to {@code first}.
+   */
+  public static TestBackend startSharing(TestBackend first, JsonObject overrides) {
+    JsonObject config = new JsonObject()
+      .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+      .put("db", new JsonObject().put("url", first.dbUrl).put("poolSize", 4))
+      .put("mqtt", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
+      .put("auth", new JsonObject().put("passwordHashIterations", TEST_HASH_ITERATIONS))
+      .put("log", new JsonObject().put("format", "text"));
+    config.mergeIn(overrides, true);
+    Vertx vertx = Vertx.vertx();
+    Application app = new Application(vertx, GridledgerConfig.of(config)).start().await();
+    return new TestBackend(vertx, app, first.dbUrl, false);
   }
 
   public static TestBackend start() {
@@ -117,6 +140,8 @@ public final class TestBackend implements AutoCloseable {
   public void close() {
     app.stop().await();
     vertx.close().await();
-    TestDatabase.drop(dbUrl);
+    if (ownsDatabase) {
+      TestDatabase.drop(dbUrl);
+    }
   }
 }
