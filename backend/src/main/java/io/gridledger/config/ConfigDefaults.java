@@ -89,6 +89,15 @@ public final class ConfigDefaults {
         .put("stripeWebhookSecret", null)
         .put("stripeApiBase", "https://api.stripe.com")
         .put("stripeWebhookToleranceSeconds", 300)
-        .put("stripeTimeoutMs", 10_000));
+        .put("stripeTimeoutMs", 10_000))
+      .put("prepaid", new JsonObject()
+        .put("enabled", true)
+        .put("scanIntervalMs", 5_000)
+        .put("scanOverlapSeconds", 300)
+        .put("maxBatchIntervals", 500)
+        .put("graceMinutes", 60)
+        .put("friendlyStart", "18:00")
+        .put("friendlyEnd", "08:00")
+        .put("lowBalanceDefaultMinor", 1000));
   }
 }
