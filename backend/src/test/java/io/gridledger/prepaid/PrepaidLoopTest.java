@@ -134,18 +134,24 @@ class PrepaidLoopTest {
     round();
     assertEquals(0, cutOffs("opened"));
     assertEquals(0, prepaidCommands("open"));
+    NOW.set(OffsetDateTime.of(2026, 11, 28, 10, 0, 0, 0, ZoneOffset.ofHours(1)).toInstant()); // Saturday
+    round();
+    assertEquals(0, prepaidCommands("open"), "never at weekends");
+    backend.pool().query("UPDATE meter SET critical_load = true WHERE id = '" + meter2Id + "'").execute().await();
     NOW.set(OffsetDateTime.of(2026, 11, 26, 8, 30, 0, 0, ZoneOffset.ofHours(1)).toInstant()); // Thursday morning
     round();
-    assertEquals(2, cutOffs("opened"), "both of the shop's meters are opened");
-    assertEquals(2, prepaidCommands("open"));
+    assertEquals(1, cutOffs("opened"), "the shop's ordinary meter is opened");
+    assertEquals(1, cutOffs("refused"), "its critical load is not");
+    assertEquals(1, prepaidCommands("open"));
     round();
-    assertEquals(2, prepaidCommands("open"), "no second cut-off");
+    assertEquals(1, prepaidCommands("open"), "no second cut-off");
 
     topUp(2000);
     round(); // posts the refused 1428
     assertEquals(929 + 2000 - 1428, balance());
     round(); // sees a positive balance with nothing unpaid: closes what it opened
-    assertEquals(2, prepaidCommands("close"));
+    assertEquals(1, prepaidCommands("close"), "only the meter the policy opened is closed");
+    assertEquals(0, cutOffs("refused"));
     assertEquals(0, cutOffs("opened"));
     assertEquals(0, openAlarms("low_balance"), "1501 is above the mark");
     assertEquals(0L, trialBalanceNet());
