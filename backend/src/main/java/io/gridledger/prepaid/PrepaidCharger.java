@@ -47,7 +47,9 @@ final class PrepaidCharger {
     + "WHERE ic.computed_at > $1 AND ic.register = " + REGISTER_CASE + " AND (pc.meter_id IS NULL OR pc.quantity <> ic.consumption) "
     + "ORDER BY ic.computed_at, ic.meter_id, ic.interval_start LIMIT $2";
   private static final String UNPAID = "SELECT pc.*, s.time_zone, s.currency, NULL AS unit FROM prepaid_charge pc "
-    + "JOIN site s ON s.id = pc.site_id WHERE (pc.amount_energy_minor <> pc.charged_energy_minor "
+    + "JOIN site s ON s.id = pc.site_id JOIN ledger_account a ON a.tenant_id = pc.tenant_id AND a.site_id = pc.site_id "
+    + "AND a.kind = 'tenant_wallet' AND a.currency = s.currency AND a.balance_minor + a.credit_limit_minor > 0 "
+    + "WHERE (pc.amount_energy_minor <> pc.charged_energy_minor "
     + "OR pc.amount_tax_minor <> pc.charged_tax_minor) ORDER BY pc.interval_start LIMIT $1";
   private static final String SAVE = "INSERT INTO prepaid_charge (meter_id, register, interval_start, site_id, tenant_id, "
     + "utility, quantity, amount_energy_minor, amount_tax_minor, charged_energy_minor, charged_tax_minor, revision, updated_at) "
@@ -102,10 +104,13 @@ final class PrepaidCharger {
   private Future<LedgerService.Posting> post(SqlConnection tx, List<ChargeRow> rows) {
     List<ChargeRow> moving = new ArrayList<>();
     List<Future<Transfer>> transfers = new ArrayList<>();
+    java.util.Map<String, Future<UUID[]>> accounts = new java.util.HashMap<>();
     for (ChargeRow r : rows) {
       if (r.deltaEnergyMinor() != 0 || r.deltaTaxMinor() != 0) {
         moving.add(r);
-        transfers.add(transferFor(r));
+        // Accounts are looked up once per tenant and utility per round, not per interval.
+        Future<UUID[]> ids = accounts.computeIfAbsent(r.tenantId + "|" + r.utility, k -> accountsOf(r));
+        transfers.add(ids.map(a -> transferFor(r, a)));
       }
     }
     return Future.all(transfers).compose(all -> {
@@ -139,21 +144,25 @@ final class PrepaidCharger {
    * Wallet to revenue (the utility's) and tax payable; a negative difference (a rebuilt interval that came out
    * smaller) runs the other way. Each account's net movement becomes one leg on the side its sign gives.
    */
-  private Future<Transfer> transferFor(ChargeRow r) {
+  private static Transfer transferFor(ChargeRow r, UUID[] accounts) {
+    List<Transfer.Leg> legs = new ArrayList<>();
+    long total = r.deltaEnergyMinor() + r.deltaTaxMinor();
+    addLeg(legs, accounts[0], -total);
+    addLeg(legs, accounts[1], r.deltaEnergyMinor());
+    addLeg(legs, accounts[2], r.deltaTaxMinor());
+    JsonObject metadata = new JsonObject().put("meterId", r.meterId.toString()).put("register", r.register)
+      .put("intervalStart", r.intervalStart.toInstant().toString()).put("quantity", r.quantity)
+      .put("revision", r.revision + 1);
+    return new Transfer(r.nextTransferId(), r.siteId, r.currency, "prepaid_consumption", legs, null,
+      "Prepaid " + r.utility + " " + r.intervalStart.toInstant(), metadata, "prepaid");
+  }
+
+  /** The tenant's wallet, the utility's revenue and tax payable, opened if need be. */
+  private Future<UUID[]> accountsOf(ChargeRow r) {
     return ledger.openTenantAccounts(r.siteId, r.tenantId).compose(accounts ->
       ledger.openSiteAccount(r.siteId, AccountKind.REVENUE, r.utility).compose(revenue ->
-        ledger.openSiteAccount(r.siteId, AccountKind.TAX_PAYABLE, "").map(tax -> {
-          List<Transfer.Leg> legs = new ArrayList<>();
-          long total = r.deltaEnergyMinor() + r.deltaTaxMinor();
-          addLeg(legs, accounts.wallet().id(), -total);
-          addLeg(legs, revenue.id(), r.deltaEnergyMinor());
-          addLeg(legs, tax.id(), r.deltaTaxMinor());
-          JsonObject metadata = new JsonObject().put("meterId", r.meterId.toString()).put("register", r.register)
-            .put("intervalStart", r.intervalStart.toInstant().toString()).put("quantity", r.quantity)
-            .put("revision", r.revision + 1);
-          return new Transfer(r.nextTransferId(), r.siteId, r.currency, "prepaid_consumption", legs, null,
-            "Prepaid " + r.utility + " " + r.intervalStart.toInstant(), metadata, "prepaid");
-        })));
+        ledger.openSiteAccount(r.siteId, AccountKind.TAX_PAYABLE, "").map(tax ->
+          new UUID[] {accounts.wallet().id(), revenue.id(), tax.id()})));
   }
 
   /** A credit-normal account's net change {@code netMinor}: positive credits it, negative debits it. */
