@@ -74,6 +74,7 @@ public final class Application {
   private AlarmService alarms;
   private io.gridledger.live.LiveService live;
   private io.gridledger.cluster.RunOnce alarmSweepLead;
+  private io.gridledger.prepaid.PrepaidService prepaid;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -164,7 +165,9 @@ public final class Application {
       .compose(v -> startHttp(jwtSecret))
       .compose(v -> startMqtt())
       .compose(v -> startFieldPollers())
-      .compose(v -> startAlarmSweeper());
+      .compose(v -> startAlarmSweeper())
+      .compose(v -> vertx.deployVerticle(prepaid = new io.gridledger.prepaid.PrepaidService(pool, ledger, alarms,
+        relayControl, config.section("prepaid"), java.time.Clock.systemUTC())).mapEmpty());
   }
 
   /** One ingest pipeline per verticle: its group-commit writer lives on that verticle's event loop. */
@@ -260,6 +263,11 @@ public final class Application {
   /** Interval rebuilds waiting or running (0 when metering has caught up with stored readings). */
   public Future<Integer> meteringBacklog() {
     return Future.succeededFuture(intervalService == null ? 0 : intervalService.backlog());
+  }
+
+  /** The prepaid loop (charging, low-balance alarms, cut-off and restore). */
+  public io.gridledger.prepaid.PrepaidService prepaid() {
+    return prepaid;
   }
 
   /** Relay cut-off and restore, for the capabilities that decide when (prepaid policy, schedules). */

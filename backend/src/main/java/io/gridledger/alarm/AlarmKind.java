@@ -13,7 +13,9 @@ public enum AlarmKind {
   ABNORMAL_CONSUMPTION("warning"),
   NEGATIVE_REMAINDER("warning"),
   /** A relay command the device never confirmed: the supply may or may not be switched, someone must look. */
-  RELAY_UNCONFIRMED("critical");
+  RELAY_UNCONFIRMED("critical"),
+  /** A prepaid wallet at or below its low-balance mark (raised on the tenant's first meter, one per tenant). */
+  LOW_BALANCE("warning");
 
   private final String severity;
 

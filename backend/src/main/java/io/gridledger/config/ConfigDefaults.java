@@ -107,6 +107,15 @@ public final class ConfigDefaults {
       .put("redis", new JsonObject()
         .put("url", null)
         .put("keyPrefix", "gridledger:")
-        .put("latestTtlSeconds", 86_400));
+        .put("latestTtlSeconds", 86_400))
+      .put("prepaid", new JsonObject()
+        .put("enabled", true)
+        .put("scanIntervalMs", 5_000)
+        .put("scanOverlapSeconds", 300)
+        .put("maxBatchIntervals", 500)
+        .put("graceMinutes", 60)
+        .put("friendlyStart", "18:00")
+        .put("friendlyEnd", "08:00")
+        .put("lowBalanceDefaultMinor", 1000));
   }
 }

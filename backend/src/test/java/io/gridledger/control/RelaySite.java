@@ -8,18 +8,18 @@ import io.vertx.core.json.JsonObject;
  * MQTT gateway, each protocol with one meter to switch and one to fault offline, and a critical load in the clinic.
  * The same document is imported into the backend and served by the device simulator.
  */
-final class RelaySite {
+public final class RelaySite {
 
   static final int MODBUS_PORT = 15131, OPCUA_PORT = 15141;
-  static final String ENDPOINT = "opc.tcp://127.0.0.1:" + OPCUA_PORT + "/gridledger";
-  static final String GATEWAY = "rc-gw";
-  static final String MODBUS = "RC-MB-1", MODBUS_OFFLINE = "RC-MB-2", OPCUA = "RC-UA-1", OPCUA_OFFLINE = "RC-UA-2",
+  public static final String ENDPOINT = "opc.tcp://127.0.0.1:" + OPCUA_PORT + "/gridledger";
+  public static final String GATEWAY = "rc-gw";
+  public static final String MODBUS = "RC-MB-1", MODBUS_OFFLINE = "RC-MB-2", OPCUA = "RC-UA-1", OPCUA_OFFLINE = "RC-UA-2",
     MQTT = "RC-MQ-1", MQTT_OFFLINE = "RC-MQ-2", CLINIC = "RC-CL-1";
 
   private RelaySite() {
   }
 
-  static JsonObject document(String name) {
+  public static JsonObject document(String name) {
     JsonObject site = new JsonObject().put("name", name).put("timeZone", "Europe/Berlin").put("currency", "EUR");
     JsonArray units = new JsonArray()
       .add(unit("rc-U1", "Office", "office", 0))
