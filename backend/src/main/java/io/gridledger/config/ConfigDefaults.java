@@ -80,7 +80,6 @@ public final class ConfigDefaults {
         .put("level", "INFO"))
       .put("ledger", new JsonObject()
         .put("maxBatchTransfers", 5000)
-        .put("batchParallelism", 2)
         .put("walletCreditLimitMinor", 0)
         .put("walletLowBalanceMinor", 1000))
       .put("payments", new JsonObject()

@@ -22,16 +22,12 @@ public final class PostgresLedger implements LedgerService {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresLedger.class);
   /** Attempts of one batch when a concurrent transaction took one of its ids, or PostgreSQL chose it as a deadlock victim. */
   private static final int MAX_ATTEMPTS = 3;
-  /** Below this many transfers a batch is posted as one (sharding would only add transactions). */
-  private static final int MIN_SHARDED_BATCH = 200;
   private static final String ORIGINAL = "SELECT t.site_id, t.currency, t.kind, l.account_id, l.side, l.amount_minor "
     + "FROM ledger_transfer t JOIN ledger_leg l ON l.transfer_id = t.id WHERE t.id = $1";
 
   private final Vertx vertx;
   private final Pool pool;
   private final int maxBatchTransfers;
-  private final int batchParallelism;
-  private final BatchSharding sharding;
   private final LedgerWriter writer = new LedgerWriter();
   private final LedgerAccounts accounts;
 
@@ -40,8 +36,6 @@ public final class PostgresLedger implements LedgerService {
     this.vertx = vertx;
     this.pool = pool;
     this.maxBatchTransfers = Math.max(1, ledgerConfig.getInteger("maxBatchTransfers"));
-    this.batchParallelism = Math.max(1, Math.min(16, ledgerConfig.getInteger("batchParallelism")));
-    this.sharding = new BatchSharding(pool);
     this.accounts = new LedgerAccounts(pool, ledgerConfig.getLong("walletCreditLimitMinor"),
       ledgerConfig.getLong("walletLowBalanceMinor"));
   }
@@ -51,39 +45,8 @@ public final class PostgresLedger implements LedgerService {
     return postBatch(List.of(transfer)).map(results -> results.get(0));
   }
 
-  /**
-   * Large batches are split into {@code ledger.batchParallelism} shards by wallet and posted at the same time (see
-   * {@link BatchSharding}); small ones are not worth the extra transactions.
-   */
   @Override
   public Future<List<TransferResult>> postBatch(List<Transfer> transfers) {
-    if (batchParallelism == 1 || transfers.size() < MIN_SHARDED_BATCH) {
-      return postInOrder(transfers);
-    }
-    return sharding.split(transfers, batchParallelism).compose(groups -> {
-      TransferResult[] results = new TransferResult[transfers.size()];
-      List<Future<Void>> shards = new ArrayList<>();
-      for (int g = 0; g < groups.size() - 1; g++) {
-        shards.add(postGroup(transfers, groups.get(g), results));
-      }
-      return Future.all(shards)
-        .compose(v -> postGroup(transfers, groups.get(groups.size() - 1), results))
-        .map(v -> List.of(results));
-    });
-  }
-
-  private Future<Void> postGroup(List<Transfer> transfers, List<Integer> indexes, TransferResult[] results) {
-    List<Transfer> group = indexes.stream().map(transfers::get).toList();
-    return postInOrder(group).map(posted -> {
-      for (int i = 0; i < indexes.size(); i++) {
-        results[indexes.get(i)] = posted.get(i);
-      }
-      return null;
-    });
-  }
-
-  /** Posts in chunks of at most {@code maxBatchTransfers}, one after the other, in the order given. */
-  private Future<List<TransferResult>> postInOrder(List<Transfer> transfers) {
     List<TransferResult> results = new ArrayList<>(transfers.size());
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < transfers.size(); from += maxBatchTransfers) {

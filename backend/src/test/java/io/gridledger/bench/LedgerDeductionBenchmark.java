@@ -28,9 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * balance is checked over HTTP and every wallet is checked against its limit. Prints deductions/s and batch latency.
  *
  * <p>Run: {@code mvn -q -B -pl backend test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.gridledger.bench.LedgerDeductionBenchmark -Dexec.args="30 10000 2000 1 2"} (seconds measured,
- * wallets, deductions per batch, callers posting batches at once, ledger.batchParallelism), with
- * GRIDLEDGER_TEST_DB_URL naming the server.
+ * -Dexec.mainClass=io.gridledger.bench.LedgerDeductionBenchmark -Dexec.args="30 10000 2000 4"} (seconds measured,
+ * wallets, deductions per batch, concurrent batches), with GRIDLEDGER_TEST_DB_URL naming the server.
  */
 public final class LedgerDeductionBenchmark {
 
@@ -40,18 +39,15 @@ public final class LedgerDeductionBenchmark {
   private static final long TOP_UP_MINOR = 20_000;
   private static final long NEARLY_EMPTY_MINOR = 100;
   private static final int WARM_UP_SECONDS = 5;
-  private static final int[] PARALLELISM = {2};
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int wallets = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
-    int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-    int parallelism = args.length > 4 ? Integer.parseInt(args[4]) : 2;
-    PARALLELISM[0] = parallelism;
+    int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     try (TestBackend backend = TestBackend.start(new JsonObject()
-      .put("db", new JsonObject().put("poolSize", concurrency * parallelism + 2))
-      .put("ledger", new JsonObject().put("maxBatchTransfers", Math.max(5_000, batchSize)).put("batchParallelism", parallelism))
+      .put("db", new JsonObject().put("poolSize", concurrency + 2))
+      .put("ledger", new JsonObject().put("maxBatchTransfers", Math.max(5_000, batchSize)))
       .put("log", new JsonObject().put("level", "WARN")))) {
       Setup setup = setUp(backend, wallets);
       System.out.printf("setup: %d wallets; the hottest 1%% opened with %d minor, every 50th other (none of them with a credit limit) with %d, the rest "
@@ -108,7 +104,6 @@ public final class LedgerDeductionBenchmark {
     int hot = Math.max(1, setup.wallets().length / 100);
     for (int worker = 0; worker < concurrency; worker++) {
       Random random = new Random(SEED + worker);
-      int shard = worker;
       long[] batchMs = new long[1_000_000];
       int[] n = {0};
       latencies.add(batchMs);
@@ -117,12 +112,9 @@ public final class LedgerDeductionBenchmark {
           while (!stop.get()) {
             List<Transfer> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < batchSize; i++) {
-              // Skew: half of the deductions go to the hottest 1% of the wallets. Each worker (a prepaid shard)
-              // owns the wallets whose index modulo the worker count is its own, so concurrent batches contend
-              // only on the revenue account, which is locked last.
-              int index = random.nextBoolean() ? random.nextInt(hot) : hot + random.nextInt(setup.wallets().length - hot);
-              index = Math.min(setup.wallets().length - 1, index - index % concurrency + shard);
-              UUID wallet = setup.wallets()[index];
+              // Skew: half of the deductions go to the hottest 1% of the wallets.
+              UUID wallet = random.nextBoolean() ? setup.wallets()[random.nextInt(hot)]
+                : setup.wallets()[hot + random.nextInt(setup.wallets().length - hot)];
               batch.add(Transfer.of(UUID.randomUUID(), setup.siteId(), "EUR", "deduction", wallet, setup.revenue(),
                 1 + random.nextInt(50), null, "bench"));
             }
@@ -181,8 +173,7 @@ public final class LedgerDeductionBenchmark {
     }
     long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf("measured %.1f s: %,d deductions posted (%,.0f/s durable), %,d refused (insufficient funds), "
-        + "batches of %d, %d caller(s), ledger.batchParallelism %d%n", elapsed, posted, posted / elapsed, refused, batchSize,
-      concurrency, PARALLELISM[0]);
+        + "batches of %d x %d concurrent%n", elapsed, posted, posted / elapsed, refused, batchSize, concurrency);
     if (sorted.length > 0) {
       System.out.printf("batch commit latency p50 / p95 / p99 / max: %d / %d / %d / %d ms (%d batches)%n",
         pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1], sorted.length);

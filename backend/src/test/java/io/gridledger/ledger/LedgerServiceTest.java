@@ -158,44 +158,6 @@ class LedgerServiceTest {
   }
 
   @Test
-  @DisplayName("a large batch is posted in shards: per wallet in the order given; a transfer across shards after them")
-  void largeBatchKeepsOrderPerWallet() {
-    List<UUID> wallets = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      wallets.add(freshWallet());
-      topUp(wallets.get(i), 1_000);
-    }
-    List<Transfer> batch = new ArrayList<>();
-    for (int i = 0; i < 440; i++) {
-      batch.add(deduction(wallets.get(i % 4), 10));
-    }
-    // Two wallets in one transfer: posted after the shards, by which time both wallets are empty.
-    Transfer across = new Transfer(UUID.randomUUID(), siteA, "EUR", "deduction", List.of(Transfer.Leg.debit(wallets.get(0), 5),
-      Transfer.Leg.debit(wallets.get(1), 5), Transfer.Leg.credit(revenue, 10)), null, "shared meter", null, "t");
-    batch.add(5, across);
-    List<TransferResult> results = ledger.postBatch(batch).await();
-    assertEquals(441, results.size());
-    for (int i = 0; i < results.size(); i++) {
-      assertEquals(batch.get(i).id(), results.get(i).transferId(), "results in the order given");
-    }
-    List<Integer> posted = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i).status() == Status.POSTED) {
-        posted.add(i);
-      }
-    }
-    List<Integer> expected = new ArrayList<>();
-    for (int i = 0; i < 441; i++) {
-      if (i != 5 && i < 401) {
-        expected.add(i);
-      }
-    }
-    assertEquals(expected, posted, "each wallet's first 100 deductions, in order; the rest and the shared one refused");
-    assertEquals(Status.INSUFFICIENT_FUNDS, results.get(5).status());
-    wallets.forEach(w -> assertEquals(0, balance(w)));
-  }
-
-  @Test
   @DisplayName("240 concurrent deductions of 100 against 10,000 plus a 2,000 credit limit: exactly 120 post, 120 are refused")
   void concurrentDeductionsStopAtTheLimit() throws Exception {
     UUID wallet = freshWallet();
