@@ -224,6 +224,7 @@ public final class Application {
       new MeteringHandlers(owner, pool, siteAccess, alarmThresholds.offlineAfter()),
       new AlarmHandlers(pool),
       new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl)));
+    apiServer.web(new io.gridledger.web.WebRoutes(config.section("demo").getBoolean("enabled")));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
 

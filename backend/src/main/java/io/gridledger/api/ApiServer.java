@@ -32,6 +32,7 @@ public final class ApiServer extends VerticleBase {
   private final Authenticator authenticator;
   private final Function<io.vertx.core.Vertx, List<OperationBinder>> binders;
   private HttpServer server;
+  private io.gridledger.web.WebRoutes web;
 
   public ApiServer(JsonObject httpConfig, Pool pool, Authenticator authenticator,
                    Function<io.vertx.core.Vertx, List<OperationBinder>> binders) {
@@ -39,6 +40,12 @@ public final class ApiServer extends VerticleBase {
     this.pool = pool;
     this.authenticator = authenticator;
     this.binders = binders;
+  }
+
+  /** Serves the twin and the tenant portal at / and /portal (call before deployment). */
+  public ApiServer web(io.gridledger.web.WebRoutes routes) {
+    this.web = routes;
+    return this;
   }
 
   @Override
@@ -78,6 +85,9 @@ public final class ApiServer extends VerticleBase {
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
     root.route().handler(ApiServer::securityHeaders);
+    if (web != null) {
+      web.mount(vertx, root);
+    }
     new OperationsRoutes(vertx, pool).mount(root);
     root.route(API_BASE + "/*").handler(BodyHandler.create(false)
       .setBodyLimit(httpConfig.getInteger("bodyLimitBytes")));

@@ -1,0 +1,277 @@
+// The operator's twin: the site drawn from the REST API, coloured by a metric, live, with the console around it.
+import * as THREE from 'three';
+import '../styles.css';
+import { api, Capabilities, currentSession, listAll, logout, whenUnauthorized, type Session } from '../shared/api';
+import { el } from '../shared/dom';
+import { LiveSource, type Alarm } from '../shared/live';
+import { showLogin } from '../shared/login';
+import { mapLimited, SiteModel, type Site, type Unit } from '../shared/model';
+import { Buildings } from './buildings';
+import { OperatorConsole } from './console';
+import { mergePrisms } from './geometry';
+import { AlarmMarkers } from './markers';
+import { LiveState, metrics, range, type Metric } from './metrics';
+import { Overlays } from './overlay';
+import { UnitPanel } from './panel';
+import { Stage } from './stage';
+import { Toolbar } from './toolbar';
+
+const ENERGY_REFRESH_MS = 5 * 60_000;
+
+async function start(): Promise<void> {
+  const app = document.getElementById('app')!;
+  whenUnauthorized(() => location.reload());
+  const session = currentSession() && currentSession()!.role !== 'tenant' ? currentSession()!
+    : await showLogin(document.body, 'Gridledger twin', ['admin', 'operator', 'integration']);
+  const sites = await listAll<Site>('/sites');
+  const wanted = new URLSearchParams(location.search).get('site');
+  const site = sites.find((s) => s.id === wanted) ?? sites[0];
+  if (!site) {
+    app.append(el('p', { class: 'empty' }, 'No site is visible to this login.'));
+    return;
+  }
+  const [model, caps] = await Promise.all([SiteModel.load(site.id), Capabilities.load()]);
+  new Twin(app, model, caps, session);
+}
+
+class Twin {
+  private readonly state = new LiveState();
+  private readonly stage: Stage;
+  private readonly buildings: Buildings;
+  private readonly overlays: Overlays;
+  private readonly markers: AlarmMarkers;
+  private readonly panel: UnitPanel;
+  private readonly console: OperatorConsole;
+  private readonly live: LiveSource;
+  private readonly metricList: Metric[];
+  private metric: Metric;
+  private readonly legend = el('div', { class: 'legend' });
+  private readonly status = el('span', { class: 'status-line' });
+  private recolourPending = false;
+  private selection: THREE.LineSegments | null = null;
+  private selectedUnitId: string | null = null;
+  private readonly colour = new THREE.Color();
+
+  constructor(app: HTMLElement, private readonly model: SiteModel, caps: Capabilities, session: Session) {
+    const canvas = el('canvas', { class: 'scene', 'aria-label': `3D twin of ${model.site.name}` });
+    const viewport = el('div', { class: 'viewport' }, canvas, this.legend);
+    const side = el('aside', { class: 'console' });
+    const detail = el('aside', { class: 'panel' });
+    detail.hidden = true;
+    const toolbarEl = el('header', { class: 'toolbar' });
+    app.append(toolbarEl, el('main', { class: 'layout' }, side, viewport, detail));
+    this.stage = new Stage(canvas);
+    this.buildings = new Buildings(this.stage, model);
+    this.overlays = new Overlays(model, this.buildings);
+    this.markers = new AlarmMarkers(model, this.buildings);
+    this.live = new LiveSource({
+      siteId: model.site.id, meters: model.meters,
+      balances: caps.has('listTenantAccounts') ? () => this.balances() : undefined,
+    });
+    this.panel = new UnitPanel(detail, { model, state: this.state, caps, session, focus: (ids) => this.live.focus(ids) },
+      () => this.select(null));
+    this.console = new OperatorConsole(side, model, this.state, caps, session, { flyToAlarm: (a) => this.flyToAlarm(a) });
+    this.metricList = metrics(model, this.state, caps.has('listTenantAccounts'));
+    this.metric = this.metricList[0];
+    new Toolbar(toolbarEl, model, this.metricList, session, this.status, {
+      metric: (m) => this.setMetric(m),
+      explode: (on) => this.buildings.setExplode(on ? 1 : 0),
+      isolate: (floorId) => this.isolate(floorId),
+      environment: (on) => { this.overlays.environment = on; this.overlays.updateEnvironment(this.state); this.stage.requestRender(); },
+      labels: (on) => { this.overlays.allLabels = on; this.overlays.updateLabels(this.selectedUnitId); this.stage.requestRender(); },
+      find: (unit) => this.select(unit, true),
+      logout: () => { logout(); location.reload(); },
+    });
+    this.wirePointer(canvas);
+    this.live.on((m) => this.onLive(m));
+    void this.live.start();
+    void this.refreshEnergy();
+    setInterval(() => void this.refreshEnergy(), ENERGY_REFRESH_MS);
+    setInterval(() => this.paintStatus(), 1000);
+    const { center, radius } = this.buildings.siteSphere();
+    void this.stage.flyTo(center, radius * 0.75, false);
+    this.setMetric(this.metric);
+    this.expose();
+  }
+
+  private onLive(m: import('../shared/live').LiveMessage): void {
+    switch (m.type) {
+      case 'reading':
+        this.state.setReading(m.meterId, m.register, m.value, m.unit, m.ts);
+        this.panel.reading(m.meterId, m.register);
+        if (this.overlays.environment) this.overlays.updateEnvironment(this.state);
+        break;
+      case 'alarm':
+        if (m.change === 'cleared') {
+          this.state.alarms.delete(m.alarm.id);
+          this.markers.hide(m.alarm.id);
+        } else {
+          this.state.alarms.set(m.alarm.id, m.alarm);
+          this.markers.show(m.alarm);
+        }
+        this.console.alarmsChanged();
+        break;
+      case 'relay':
+        this.panel.relay(m.meterId, m.state);
+        break;
+      case 'balance':
+        this.state.walletStatus.set(m.tenantId, { status: m.status, balanceMinor: m.balanceMinor, currency: m.currency });
+        break;
+      case 'interval':
+        break;
+    }
+    this.scheduleRecolour();
+  }
+
+  private async balances() {
+    const out: import('../shared/live').LiveMessage[] = [];
+    for (const t of this.model.tenants) {
+      try {
+        const res = await api<{ items: { id: string; kind: string; balanceMinor: number; currency: string; status: string }[] }>(`/tenants/${t.id}/accounts`);
+        const w = res.items.find((a) => a.kind === 'tenant_wallet');
+        if (w) out.push({ type: 'balance', tenantId: t.id, accountId: w.id, balanceMinor: w.balanceMinor, currency: w.currency, status: w.status });
+      } catch {
+        // one tenant's accounts failing does not hide the others
+      }
+    }
+    return out;
+  }
+
+  /** Today's energy per unit electricity meter: the last 1d bucket is today in the site's time zone. */
+  private async refreshEnergy(): Promise<void> {
+    const now = new Date();
+    const from = new Date(now.getTime() - 36 * 3600_000).toISOString();
+    const meters = this.model.meters.filter((m) => m.kind === 'electricity' && m.unitId);
+    await mapLimited(meters, 4, async (m) => {
+      try {
+        const s = await api<{ items: { consumption: number }[] }>(
+          `/meters/${m.id}/consumption?register=energy_active_import&interval=1d&from=${from}&to=${now.toISOString()}`);
+        const last = s.items[s.items.length - 1];
+        if (last) this.state.energyTodayKwh.set(m.id, last.consumption);
+      } catch {
+        // no intervals yet
+      }
+    });
+    this.scheduleRecolour();
+  }
+
+  private setMetric(m: Metric): void {
+    this.metric = m;
+    this.recolour(false);
+  }
+
+  private scheduleRecolour(): void {
+    if (this.recolourPending) return;
+    this.recolourPending = true;
+    setTimeout(() => {
+      this.recolourPending = false;
+      this.recolour(true);
+    }, 250);
+  }
+
+  private recolour(fade: boolean): void {
+    const r = range(this.metric, this.model.units);
+    for (const u of this.model.units) {
+      const c = this.metric.unavailable ? null : this.metric.colour(this.metric.value(u), r, this.colour);
+      this.buildings.setUnitColour(u.id, c, fade);
+    }
+    this.legend.replaceChildren(el('strong', {}, this.metric.label));
+    if (this.metric.unavailable) {
+      this.legend.append(el('p', { class: 'na' }, this.metric.unavailable));
+    } else {
+      for (const item of this.metric.legend(r)) {
+        this.legend.append(el('div', { class: 'legend-item' }, el('span', { class: 'swatch', style: `background:${item.colour}` }), item.text));
+      }
+      this.legend.append(el('div', { class: 'legend-item' }, el('span', { class: 'swatch', style: 'background:#b9c0c8' }), 'no data'));
+    }
+  }
+
+  private wirePointer(canvas: HTMLCanvasElement): void {
+    let down: { x: number; y: number } | null = null;
+    canvas.addEventListener('pointerdown', (e) => (down = { x: e.clientX, y: e.clientY }));
+    canvas.addEventListener('pointerup', (e) => {
+      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
+      const alarmId = this.markers.pick(this.stage.camera, canvas, e.clientX, e.clientY);
+      const alarm = alarmId ? this.state.alarms.get(alarmId) : undefined;
+      if (alarm) return this.flyToAlarm(alarm);
+      const unitId = this.buildings.pick(e.clientX, e.clientY);
+      this.select(unitId ? this.model.unitsById.get(unitId) ?? null : null);
+    });
+  }
+
+  /** Opens a unit's panel and outlines it; with `fly`, the camera goes there. */
+  select(unit: Unit | null, fly = false): void {
+    this.selection?.removeFromParent();
+    this.selection = null;
+    this.selectedUnitId = unit?.id ?? null;
+    if (!unit) {
+      this.panel.hide();
+    } else {
+      this.panel.show(unit);
+      const floor = this.model.floorsById.get(unit.floorId)!;
+      const prism = mergePrisms([{ footprint: unit.footprint, bottomM: floor.elevationM + 0.2, topM: floor.elevationM + floor.heightM * 0.88 }]);
+      const g = new THREE.BufferGeometry();
+      g.setAttribute('position', new THREE.BufferAttribute(prism.positions, 3));
+      this.selection = new THREE.LineSegments(new THREE.EdgesGeometry(g), new THREE.LineBasicMaterial({ color: 0xff00aa, depthTest: false }));
+      this.selection.renderOrder = 30;
+      this.buildings.floors.find((f) => f.floor.id === unit.floorId)?.group.add(this.selection);
+      if (fly) this.flyToUnit(unit.id);
+    }
+    this.overlays.updateLabels(this.selectedUnitId);
+    this.stage.requestRender();
+  }
+
+  private flyToUnit(unitId: string): void {
+    const s = this.buildings.unitSphere(unitId);
+    if (s) void this.stage.flyTo(s.center, Math.max(s.radius, 12));
+  }
+
+  flyToAlarm(alarm: Alarm): void {
+    const where = this.markers.placement(alarm);
+    if (!where) return;
+    if (where.unitId) {
+      this.select(this.model.unitsById.get(where.unitId) ?? null, true);
+    } else {
+      const s = this.buildings.floorSphere(where.floorId);
+      if (s) void this.stage.flyTo(s.center, s.radius);
+    }
+  }
+
+  private isolate(floorId: string | null): void {
+    this.buildings.isolate(floorId);
+    this.overlays.updateLabels(this.selectedUnitId);
+    const s = floorId ? this.buildings.floorSphere(floorId) : this.buildings.siteSphere();
+    if (s) void this.stage.flyTo(s.center, floorId ? s.radius : s.radius * 0.75);
+  }
+
+  private paintStatus(): void {
+    const open = [...this.state.alarms.values()].filter((a) => a.state !== 'cleared').length;
+    this.status.textContent = `${this.model.site.name} · live: ${this.live.mode} · ${open} open alarms`;
+  }
+
+  /** What the browser tests read. */
+  private expose(): void {
+    (window as any).__twin = {
+      ready: true,
+      siteId: this.model.site.id,
+      floorCount: this.buildings.floorCount,
+      unitCount: this.model.units.length,
+      frames: () => this.stage.frames,
+      liveMode: () => this.live.mode,
+      liveReceived: () => this.live.received,
+      cameraTarget: () => this.stage.cameraTarget(),
+      unitCenter: (unitId: string) => this.buildings.unitSphere(unitId)?.center ?? null,
+      unitScreenPoint: (unitId: string) => this.buildings.screenPoint(unitId),
+      pickAt: (x: number, y: number) => this.buildings.pick(x, y),
+      selectedUnitId: () => this.selectedUnitId,
+      markerCount: () => this.markers.count,
+      flyToUnitId: (unitId: string) => this.flyToUnit(unitId),
+      controlsResting: () => !this.stage.controls.active,
+    };
+  }
+}
+
+void start().catch((e) => {
+  console.error(e);
+  document.getElementById('app')!.append(el('p', { class: 'error' }, `The twin could not start: ${(e as Error).message}`));
+});

@@ -1,0 +1,203 @@
+// The panel for a clicked unit: tenant, meters with live values, consumption charts, balance, relay and invoices.
+import type uPlot from 'uplot';
+import { api, ApiError, type Capabilities, type Session } from '../shared/api';
+import { barChart, type Bucket } from '../shared/charts';
+import { clear, el, formatMoney, formatNumber, formatTime, notAvailable } from '../shared/dom';
+import { CUMULATIVE, type Meter, type SiteModel, type Unit } from '../shared/model';
+import type { LiveState } from './metrics';
+
+export interface PanelContext {
+  model: SiteModel;
+  state: LiveState;
+  caps: Capabilities;
+  session: Session;
+  focus(meterIds: string[]): void;
+}
+
+export class UnitPanel {
+  unitId: string | null = null;
+  private meter: Meter | null = null;
+  private charts: uPlot[] = [];
+  private readonly valueCells = new Map<string, HTMLElement>();
+  private relayCell: HTMLElement | null = null;
+
+  constructor(private readonly root: HTMLElement, private readonly ctx: PanelContext, private readonly onClose: () => void) {}
+
+  show(unit: Unit, meterId?: string): void {
+    this.unitId = unit.id;
+    const meters = this.ctx.model.metersByUnit.get(unit.id) ?? [];
+    this.meter = meters.find((m) => m.id === meterId) ?? meters.find((m) => m.kind === 'electricity') ?? meters[0] ?? null;
+    this.ctx.focus(meters.map((m) => m.id));
+    this.render(unit, meters);
+  }
+
+  hide(): void {
+    this.unitId = null;
+    this.destroyCharts();
+    this.root.hidden = true;
+    this.ctx.focus([]);
+  }
+
+  private destroyCharts(): void {
+    this.charts.forEach((c) => c.destroy());
+    this.charts = [];
+  }
+
+  private render(unit: Unit, meters: Meter[]): void {
+    const { model } = this.ctx;
+    const floor = model.floorsById.get(unit.floorId);
+    const building = model.buildings.find((b) => b.id === unit.buildingId);
+    const tenant = model.tenantByUnit.get(unit.id);
+    this.destroyCharts();
+    this.valueCells.clear();
+    clear(this.root);
+    this.root.hidden = false;
+    const close = el('button', { class: 'close', 'aria-label': 'Close' }, '×');
+    close.addEventListener('click', () => this.onClose());
+    this.root.append(
+      close,
+      el('h2', { 'data-unit-id': unit.id }, unit.name),
+      el('p', { class: 'muted' }, `${building?.name ?? ''} · ${floor?.name ?? ''} · ${unit.use} · ${formatNumber(unit.areaM2, 0)} m²`),
+      el('h3', {}, 'Tenant'),
+      tenant
+        ? el('p', { class: 'tenant' }, el('strong', {}, tenant.legalName), el('br'), `${tenant.billingMode}`,
+          tenant.contact?.name ? ` · ${tenant.contact.name}` : '', tenant.contact?.email ? ` · ${tenant.contact.email}` : '')
+        : el('p', { class: 'muted' }, unit.use === 'common' ? 'Common area' : 'Vacant'),
+    );
+    const balance = el('div', { class: 'balance' });
+    this.root.append(el('h3', {}, 'Balance'), balance);
+    void this.fillBalance(balance, tenant?.id);
+    this.root.append(el('h3', {}, 'Meters'), this.meterTable(unit, meters));
+    const relay = el('div', { class: 'relay' });
+    this.root.append(relay);
+    void this.fillRelay(relay);
+    const charts = el('div', { class: 'charts' });
+    this.root.append(charts);
+    void this.fillCharts(charts);
+    this.root.append(el('h3', {}, 'Last invoices'),
+      this.ctx.caps.has('listInvoices') ? el('p', { class: 'muted' }, 'See the billing console.') : notAvailable('Invoices'));
+  }
+
+  private meterTable(unit: Unit, meters: Meter[]): HTMLElement {
+    const table = el('table', { class: 'meters' });
+    for (const m of meters) {
+      const row = el('tr', { class: m.id === this.meter?.id ? 'selected' : '' });
+      row.append(el('td', {}, el('button', { class: 'link', 'data-meter-id': m.id }, m.serial), el('br'),
+        el('span', { class: 'muted' }, m.kind)));
+      const values = el('td', { class: 'values' });
+      for (const r of m.registers) {
+        const cell = el('span', { class: 'value', 'data-meter': m.id, 'data-register': r.name });
+        this.valueCells.set(`${m.id}|${r.name}`, cell);
+        this.paintValue(m, r.name);
+        values.append(el('span', { class: 'reg' }, `${r.name.replace(/_/g, ' ')} `, cell, ` ${r.unit}`), el('br'));
+      }
+      row.append(values);
+      row.querySelector('button')!.addEventListener('click', () => this.show(unit, m.id));
+      table.append(row);
+    }
+    if (!meters.length) table.append(el('tr', {}, el('td', {}, 'No meters in this unit.')));
+    return table;
+  }
+
+  /** A live value arrived: update its cell and flash it. */
+  reading(meterId: string, register: string): void {
+    const m = this.ctx.model.metersById.get(meterId);
+    if (m && this.valueCells.has(`${meterId}|${register}`)) this.paintValue(m, register, true);
+  }
+
+  private paintValue(m: Meter, register: string, flash = false): void {
+    const cell = this.valueCells.get(`${m.id}|${register}`);
+    const v = this.ctx.state.values.get(m.id)?.get(register);
+    if (!cell) return;
+    cell.textContent = v ? formatNumber(v.value, Math.abs(v.value) < 100 ? 2 : 1) : '–';
+    cell.title = v ? `at ${formatTime(v.ts, this.ctx.model.site.timeZone)}` : 'no reading yet';
+    if (flash) {
+      cell.classList.remove('flash');
+      void cell.offsetWidth; // restart the CSS animation
+      cell.classList.add('flash');
+    }
+  }
+
+  private async fillBalance(target: HTMLElement, tenantId?: string): Promise<void> {
+    if (!tenantId) return void target.append(el('p', { class: 'muted' }, 'No tenant.'));
+    if (!this.ctx.caps.has('listTenantAccounts')) return void target.append(notAvailable('Balance'));
+    try {
+      const accounts = await api<{ items: { kind: string; balanceMinor: number; currency: string; status: string }[] }>(
+        `/tenants/${tenantId}/accounts`);
+      for (const a of accounts.items) {
+        target.append(el('p', {}, `${a.kind === 'tenant_wallet' ? 'Wallet' : 'Receivable'}: `,
+          el('strong', {}, formatMoney(a.balanceMinor, a.currency)), ' ', el('span', { class: `status ${a.status}` }, a.status)));
+      }
+    } catch (e) {
+      target.append(el('p', { class: 'error' }, `Balance unavailable (${(e as Error).message})`));
+    }
+  }
+
+  private async fillRelay(target: HTMLElement): Promise<void> {
+    const m = this.meter;
+    this.relayCell = null;
+    if (!m || m.kind !== 'electricity') return;
+    if (!this.ctx.caps.has('getMeterRelay')) return void target.append(notAvailable('Relay'));
+    const state = el('strong', { 'data-relay': m.id }, '…');
+    this.relayCell = state;
+    target.append(el('h3', {}, `Relay · ${m.serial}`), el('p', {}, 'State: ', state));
+    try {
+      state.textContent = (await api<{ state: string }>(`/meters/${m.id}/relay`)).state;
+    } catch {
+      state.textContent = 'unknown';
+    }
+    if (!['admin', 'operator'].includes(this.ctx.session.role) || !this.ctx.caps.has('createMeterCommand')) return;
+    const out = el('p', { class: 'muted' });
+    const button = (action: 'open' | 'close', text: string) => {
+      const b = el('button', { 'data-action': action }, text);
+      b.addEventListener('click', () => void this.command(m, action, out));
+      return b;
+    };
+    target.append(el('p', {}, button('open', 'Cut off'), ' ', button('close', 'Restore')), out);
+  }
+
+  relay(meterId: string, state: string): void {
+    if (this.relayCell && this.meter?.id === meterId) this.relayCell.textContent = state;
+  }
+
+  private async command(m: Meter, action: 'open' | 'close', out: HTMLElement): Promise<void> {
+    const reason = prompt(`${action === 'open' ? 'Cut off' : 'Restore'} ${m.serial}: reason?`, 'operator request');
+    if (!reason) return;
+    let override = false;
+    if (action === 'open' && m.criticalLoad) {
+      override = confirm(`${m.serial} supplies a critical load. Cut it off anyway?`);
+      if (!override) return;
+    }
+    try {
+      const c = await api<{ id: string; state: string }>(`/meters/${m.id}/commands`, {
+        method: 'POST', body: { action, reason, overrideCriticalLoad: override },
+      });
+      out.textContent = `Command ${c.state}; the relay state follows when the device confirms.`;
+    } catch (e) {
+      out.textContent = e instanceof ApiError ? `Refused: ${e.message}` : 'Command failed.';
+    }
+  }
+
+  private async fillCharts(target: HTMLElement): Promise<void> {
+    const m = this.meter;
+    const register = m ? CUMULATIVE[m.kind] : null;
+    if (!m || !register) return;
+    const now = new Date();
+    const width = Math.max(240, this.root.clientWidth - 32);
+    const tz = this.ctx.model.site.timeZone;
+    for (const [title, hours, interval] of [['Last 24 hours', 24, '1h'], ['Last 30 days', 24 * 30, '1d']] as const) {
+      const box = el('div', { class: 'chart', 'data-chart': interval });
+      target.append(el('h3', {}, `${title} · ${m.serial}`), box);
+      try {
+        const from = new Date(now.getTime() - hours * 3600_000).toISOString();
+        const series = await api<{ unit: string; total: number; items: Bucket[] }>(
+          `/meters/${m.id}/consumption?register=${register}&interval=${interval}&from=${from}&to=${now.toISOString()}`);
+        if (this.meter !== m) return;
+        this.charts.push(barChart(box, series.items, series.unit, tz, width));
+        box.append(el('p', { class: 'muted' }, `Total ${formatNumber(series.total, 2)} ${series.unit}`));
+      } catch (e) {
+        box.append(el('p', { class: 'error' }, `No consumption (${(e as Error).message})`));
+      }
+    }
+  }
+}
