@@ -50,7 +50,13 @@ export class LiveSource {
   private stopped = false;
   private cycleRunning = false;
 
-  constructor(private readonly options: LiveOptions) {}
+  private readonly options: LiveOptions;
+
+  constructor(options: LiveOptions) {
+    // Unit electricity meters first: they colour the twin, so a first cycle shows something soon.
+    const rank = (m: Meter) => (m.kind === 'electricity' && m.unitId ? 0 : m.kind === 'environment' || m.kind === 'heat' || m.kind === 'cooling' ? 1 : 2);
+    this.options = { ...options, meters: [...options.meters].sort((a, b) => rank(a) - rank(b)) };
+  }
 
   on(handler: Handler): void {
     this.handlers.push(handler);

@@ -7,7 +7,7 @@ import type { Stage } from './stage';
 
 const SLAB_M = 0.25;
 const UNIT_FILL = 0.86; // units stop short of the slab above, so floors read as layers
-const EXPLODE_GAP_M = 6;
+const EXPLODE_GAP_M = 8;
 const NEUTRAL = new THREE.Color(0xb9c0c8);
 const COLOUR_FADE_MS = 700;
 

@@ -77,7 +77,11 @@ class Twin {
       metric: (m) => this.setMetric(m),
       explode: (on) => this.buildings.setExplode(on ? 1 : 0),
       isolate: (floorId) => this.isolate(floorId),
-      environment: (on) => { this.overlays.environment = on; this.overlays.updateEnvironment(this.state); this.stage.requestRender(); },
+      environment: (on) => {
+        this.overlays.environment = on;
+        this.overlays.updateEnvironment(this.state);
+        this.stage.requestRender();
+      },
       labels: (on) => { this.overlays.allLabels = on; this.overlays.updateLabels(this.selectedUnitId); this.stage.requestRender(); },
       find: (unit) => this.select(unit, true),
       logout: () => { logout(); location.reload(); },
@@ -99,7 +103,10 @@ class Twin {
       case 'reading':
         this.state.setReading(m.meterId, m.register, m.value, m.unit, m.ts);
         this.panel.reading(m.meterId, m.register);
-        if (this.overlays.environment) this.overlays.updateEnvironment(this.state);
+        if (this.overlays.environment) {
+          this.overlays.updateEnvironment(this.state);
+          this.stage.requestRender();
+        }
         break;
       case 'alarm':
         if (m.change === 'cleared') {
@@ -259,6 +266,8 @@ class Twin {
       frames: () => this.stage.frames,
       liveMode: () => this.live.mode,
       liveReceived: () => this.live.received,
+      metersWithValues: () => this.state.values.size,
+      value: (meterId: string, register: string) => this.state.reading(meterId, register) ?? null,
       cameraTarget: () => this.stage.cameraTarget(),
       unitCenter: (unitId: string) => this.buildings.unitSphere(unitId)?.center ?? null,
       unitScreenPoint: (unitId: string) => this.buildings.screenPoint(unitId),

@@ -12,7 +12,7 @@ const CO2_HIGH_PPM = 1200;
 export class Overlays {
   private readonly unitLabels = new Map<string, { label: Label; floorId: string }>();
   private readonly envLabels = new Map<string, { label: Label; meters: Meter[] }>();
-  private readonly plantLabels: { label: Label; meter: Meter }[] = [];
+  private readonly plantLabels: { label: Label; meters: Meter[] }[] = [];
   allLabels = false;
   environment = false;
 
@@ -30,7 +30,7 @@ export class Overlays {
       }
       const env = (model.metersByFloor.get(f.floor.id) ?? []).filter((m) => m.kind === 'environment');
       if (env.length) {
-        const label = new Label(0.2, 320, 72);
+        const label = new Label(0.13, 320, 72);
         const xs = f.floor.footprint.map((p) => p[0]);
         const [, cy] = centroid(f.floor.footprint);
         label.sprite.position.set(Math.max(...xs) + 8, f.floor.elevationM + f.floor.heightM / 2, -cy);
@@ -38,14 +38,15 @@ export class Overlays {
         f.group.add(label.sprite);
         this.envLabels.set(f.floor.id, { label, meters: env });
       }
-      for (const m of (model.metersByFloor.get(f.floor.id) ?? []).filter((x) => (x.kind === 'heat' || x.kind === 'cooling') && !x.parentMeterId)) {
-        const label = new Label(0.24, 340, 72);
+      const plant = (model.metersByFloor.get(f.floor.id) ?? []).filter((x) => (x.kind === 'heat' || x.kind === 'cooling') && !x.parentMeterId);
+      if (plant.length) {
+        const label = new Label(0.2, 400, 72);
         const xs = f.floor.footprint.map((p) => p[0]);
         const [, cy] = centroid(f.floor.footprint);
-        label.sprite.position.set(Math.min(...xs) - 10, f.floor.elevationM + f.floor.heightM / 2 + (m.kind === 'heat' ? 1.6 : -1.6), -cy);
+        label.sprite.position.set(Math.min(...xs) - 14, f.floor.elevationM + f.floor.heightM / 2, -cy);
         label.sprite.visible = false;
         f.group.add(label.sprite);
-        this.plantLabels.push({ label, meter: m });
+        this.plantLabels.push({ label, meters: plant });
       }
     }
   }
@@ -70,15 +71,17 @@ export class Overlays {
         : c < CO2_HIGH_PPM ? 'rgba(255,225,150,0.92)' : 'rgba(255,170,160,0.92)';
       label.set(`${t === undefined ? '–' : t.toFixed(1)} °C · ${c === undefined ? '–' : Math.round(c)} ppm CO₂`, '', bg);
     }
-    for (const { label, meter } of this.plantLabels) {
+    for (const { label, meters } of this.plantLabels) {
       label.sprite.visible = this.environment;
       if (!this.environment) continue;
-      const p = state.reading(meter.id, 'power_thermal');
-      const s = state.reading(meter.id, 'temperature_supply');
-      const r = state.reading(meter.id, 'temperature_return');
-      label.set(`${meter.kind === 'heat' ? 'Heat' : 'Cooling'} ${meter.serial}: ${p === undefined ? '–' : p.toFixed(1)} kW`,
-        `supply ${s === undefined ? '–' : s.toFixed(1)} °C · return ${r === undefined ? '–' : r.toFixed(1)} °C`,
-        meter.kind === 'heat' ? 'rgba(255,215,200,0.92)' : 'rgba(200,225,255,0.92)');
+      const v = (m: Meter, register: string, digits: number) => {
+        const x = state.reading(m.id, register);
+        return x === undefined ? '–' : x.toFixed(digits);
+      };
+      const name = (m: Meter) => (m.kind === 'heat' ? 'heat' : 'cooling');
+      label.set(`Plant ${meters.map((m) => `${name(m)} ${v(m, 'power_thermal', 0)} kW`).join(' · ')}`,
+        meters.map((m) => `${name(m)} ${v(m, 'temperature_supply', 1)}/${v(m, 'temperature_return', 1)} °C`).join(' · '),
+        'rgba(255,236,214,0.94)');
     }
   }
 

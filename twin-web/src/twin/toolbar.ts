@@ -34,6 +34,16 @@ export class Toolbar {
       box.addEventListener('change', () => on(box.checked));
       return el('label', { class: 'toggle' }, box, ` ${text}`);
     };
+    const explode = toggle('explode', 'Explode', actions.explode);
+    // Per-floor badges need room: the environment overlay spreads the floors apart too.
+    const environment = toggle('environment', 'Environment & plant', (on) => {
+      const box = explode.querySelector('input')!;
+      if (on && !box.checked) {
+        box.checked = true;
+        actions.explode(true);
+      }
+      actions.environment(on);
+    });
 
     const entries = new Map<string, Unit>();
     const list = el('datalist', { id: 'search-list' });
@@ -60,8 +70,8 @@ export class Toolbar {
       el('strong', { class: 'brand' }, 'Gridledger'),
       el('label', {}, 'Colour by ', metric),
       el('label', {}, 'Floor ', floor),
-      toggle('explode', 'Explode', actions.explode),
-      toggle('environment', 'Environment & plant', actions.environment),
+      explode,
+      environment,
       toggle('labels', 'All labels', actions.labels),
       search, list,
       el('span', { class: 'spacer' }),
