@@ -246,6 +246,11 @@ class Twin {
 
   private isolate(floorId: string | null): void {
     this.buildings.isolate(floorId);
+    const floor = floorId ? this.model.floorsById.get(floorId) : undefined;
+    if (floor) {
+      this.select(null);
+      this.panel.showFloor(floor);
+    }
     this.overlays.updateLabels(this.selectedUnitId);
     const s = floorId ? this.buildings.floorSphere(floorId) : this.buildings.siteSphere();
     if (s) void this.stage.flyTo(s.center, floorId ? s.radius : s.radius * 0.75);

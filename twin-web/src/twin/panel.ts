@@ -3,7 +3,7 @@ import type uPlot from 'uplot';
 import { api, ApiError, type Capabilities, type Session } from '../shared/api';
 import { barChart, type Bucket } from '../shared/charts';
 import { clear, el, formatMoney, formatNumber, formatTime, notAvailable } from '../shared/dom';
-import { CUMULATIVE, type Meter, type SiteModel, type Unit } from '../shared/model';
+import { CUMULATIVE, type Floor, type Meter, type SiteModel, type Unit } from '../shared/model';
 import type { LiveState } from './metrics';
 
 export interface PanelContext {
@@ -26,9 +26,38 @@ export class UnitPanel {
   show(unit: Unit, meterId?: string): void {
     this.unitId = unit.id;
     const meters = this.ctx.model.metersByUnit.get(unit.id) ?? [];
-    this.meter = meters.find((m) => m.id === meterId) ?? meters.find((m) => m.kind === 'electricity') ?? meters[0] ?? null;
-    this.ctx.focus(meters.map((m) => m.id));
-    this.render(unit, meters);
+    this.choose(meters, meterId);
+    const { model } = this.ctx;
+    const floor = model.floorsById.get(unit.floorId);
+    const building = model.buildings.find((b) => b.id === unit.buildingId);
+    const tenant = model.tenantByUnit.get(unit.id);
+    this.open(el('h2', { 'data-unit-id': unit.id }, unit.name),
+      `${building?.name ?? ''} · ${floor?.name ?? ''} · ${unit.use} · ${formatNumber(unit.areaM2, 0)} m²`);
+    this.root.append(el('h3', {}, 'Tenant'), tenant
+      ? el('p', { class: 'tenant' }, el('strong', {}, tenant.legalName), el('br'), `${tenant.billingMode}`,
+        tenant.contact?.name ? ` · ${tenant.contact.name}` : '', tenant.contact?.email ? ` · ${tenant.contact.email}` : '')
+      : el('p', { class: 'muted' }, unit.use === 'common' ? 'Common area' : 'Vacant'));
+    const balance = el('div', { class: 'balance' });
+    this.root.append(el('h3', {}, 'Balance'), balance);
+    void this.fillBalance(balance, tenant?.id);
+    this.body(meters, (m) => this.show(unit, m));
+    this.root.append(el('h3', {}, 'Last invoices'),
+      this.ctx.caps.has('listInvoices') ? el('p', { class: 'muted' }, 'See the billing console.') : notAvailable('Invoices'));
+  }
+
+  /** A floor's own meters (its distribution board, heat, cooling and air sensors) and who occupies it. */
+  showFloor(floor: Floor, meterId?: string): void {
+    this.unitId = null;
+    const { model } = this.ctx;
+    const meters = (model.metersByFloor.get(floor.id) ?? []).filter((m) => !m.unitId);
+    this.choose(meters, meterId);
+    const building = model.buildings.find((b) => b.id === floor.buildingId);
+    this.open(el('h2', { 'data-floor-id': floor.id }, floor.name),
+      `${building?.name ?? ''} · level ${floor.level} · ${formatNumber(floor.elevationM, 1)} m, ${formatNumber(floor.heightM, 1)} m high`);
+    const tenants = [...new Set((model.unitsByFloor.get(floor.id) ?? [])
+      .map((u) => model.tenantByUnit.get(u.id)?.legalName).filter((n): n is string => !!n))];
+    this.root.append(el('h3', {}, 'Tenants'), el('p', {}, tenants.join(', ') || 'None'));
+    this.body(meters, (m) => this.showFloor(floor, m));
   }
 
   hide(): void {
@@ -38,47 +67,37 @@ export class UnitPanel {
     this.ctx.focus([]);
   }
 
+  private choose(meters: Meter[], meterId?: string): void {
+    this.meter = meters.find((m) => m.id === meterId) ?? meters.find((m) => m.kind === 'electricity') ?? meters[0] ?? null;
+    this.ctx.focus(meters.map((m) => m.id));
+  }
+
   private destroyCharts(): void {
     this.charts.forEach((c) => c.destroy());
     this.charts = [];
   }
 
-  private render(unit: Unit, meters: Meter[]): void {
-    const { model } = this.ctx;
-    const floor = model.floorsById.get(unit.floorId);
-    const building = model.buildings.find((b) => b.id === unit.buildingId);
-    const tenant = model.tenantByUnit.get(unit.id);
+  private open(title: HTMLElement, subtitle: string): void {
     this.destroyCharts();
     this.valueCells.clear();
     clear(this.root);
     this.root.hidden = false;
     const close = el('button', { class: 'close', 'aria-label': 'Close' }, '×');
     close.addEventListener('click', () => this.onClose());
-    this.root.append(
-      close,
-      el('h2', { 'data-unit-id': unit.id }, unit.name),
-      el('p', { class: 'muted' }, `${building?.name ?? ''} · ${floor?.name ?? ''} · ${unit.use} · ${formatNumber(unit.areaM2, 0)} m²`),
-      el('h3', {}, 'Tenant'),
-      tenant
-        ? el('p', { class: 'tenant' }, el('strong', {}, tenant.legalName), el('br'), `${tenant.billingMode}`,
-          tenant.contact?.name ? ` · ${tenant.contact.name}` : '', tenant.contact?.email ? ` · ${tenant.contact.email}` : '')
-        : el('p', { class: 'muted' }, unit.use === 'common' ? 'Common area' : 'Vacant'),
-    );
-    const balance = el('div', { class: 'balance' });
-    this.root.append(el('h3', {}, 'Balance'), balance);
-    void this.fillBalance(balance, tenant?.id);
-    this.root.append(el('h3', {}, 'Meters'), this.meterTable(unit, meters));
-    const relay = el('div', { class: 'relay' });
-    this.root.append(relay);
-    void this.fillRelay(relay);
-    const charts = el('div', { class: 'charts' });
-    this.root.append(charts);
-    void this.fillCharts(charts);
-    this.root.append(el('h3', {}, 'Last invoices'),
-      this.ctx.caps.has('listInvoices') ? el('p', { class: 'muted' }, 'See the billing console.') : notAvailable('Invoices'));
+    this.root.append(close, title, el('p', { class: 'muted' }, subtitle));
   }
 
-  private meterTable(unit: Unit, meters: Meter[]): HTMLElement {
+  /** Meters with live values, the chosen meter's relay and charts. */
+  private body(meters: Meter[], choose: (meterId: string) => void): void {
+    this.root.append(el('h3', {}, 'Meters'), this.meterTable(meters, choose));
+    const relay = el('div', { class: 'relay' });
+    const charts = el('div', { class: 'charts' });
+    this.root.append(relay, charts);
+    void this.fillRelay(relay);
+    void this.fillCharts(charts);
+  }
+
+  private meterTable(meters: Meter[], choose: (meterId: string) => void): HTMLElement {
     const table = el('table', { class: 'meters' });
     for (const m of meters) {
       const row = el('tr', { class: m.id === this.meter?.id ? 'selected' : '' });
@@ -92,10 +111,10 @@ export class UnitPanel {
         values.append(el('span', { class: 'reg' }, `${r.name.replace(/_/g, ' ')} `, cell, ` ${r.unit}`), el('br'));
       }
       row.append(values);
-      row.querySelector('button')!.addEventListener('click', () => this.show(unit, m.id));
+      row.querySelector('button')!.addEventListener('click', () => choose(m.id));
       table.append(row);
     }
-    if (!meters.length) table.append(el('tr', {}, el('td', {}, 'No meters in this unit.')));
+    if (!meters.length) table.append(el('tr', {}, el('td', {}, 'No meters here.')));
     return table;
   }
 
