@@ -223,7 +223,9 @@ public final class Application {
       new ReadingsHandlers(ingestFor(owner), new DeadLetterStore(pool), siteAccess),
       new MeteringHandlers(owner, pool, siteAccess, alarmThresholds.offlineAfter()),
       new AlarmHandlers(pool),
-      new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl)));
+      new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl),
+      new io.gridledger.tariff.TariffHandlers(pool, siteAccess), new io.gridledger.tariff.TariffAssignmentHandlers(pool, siteAccess),
+      new io.gridledger.tariff.TariffQuotes(pool, siteAccess)));
     apiServer.web(new io.gridledger.web.WebRoutes(config.section("demo").getBoolean("enabled")));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }

@@ -43,10 +43,21 @@ public final class DemoSeeder {
   public Future<Void> seedOnce() {
     return pool.query("SELECT site_id FROM demo_seed WHERE id = 1").execute().compose(rows -> {
       if (rows.size() > 0) {
-        LOG.info("demo site already seeded site={}", rows.iterator().next().getUUID("site_id"));
-        return Future.succeededFuture();
+        UUID siteId = rows.iterator().next().getUUID("site_id");
+        LOG.info("demo site already seeded site={}", siteId);
+        return seedTariffs(siteId);
       }
       return seed();
+    });
+  }
+
+  /** The demo's tariffs, once: also for a demo database seeded before tariffs existed. */
+  private Future<Void> seedTariffs(UUID siteId) {
+    return DemoTariffs.seedOnce(pool, siteId).map(seeded -> {
+      if (seeded) {
+        LOG.info("demo tariffs seeded site={}", siteId);
+      }
+      return null;
     });
   }
 
@@ -59,7 +70,7 @@ public final class DemoSeeder {
         vertx.eventBus().publish(io.gridledger.site.SiteEvents.METERS_CHANGED, "*");
         return createLogins(siteId, document.getJsonArray("tenants"))
           .compose(v -> pool.preparedQuery("INSERT INTO demo_seed (id, site_id) VALUES (1, $1)").execute(Tuple.of(siteId)))
-          .mapEmpty();
+          .compose(v -> seedTariffs(siteId));
       });
   }
 

@@ -36,6 +36,14 @@ public final class SiteAccess {
     return SiteModelSupport.oneDoc(pool, sql, "site");
   }
 
+  /** The tenant (as in the API), if the caller may see it: a tenant principal sees only itself. */
+  public Future<JsonObject> visibleTenant(Principal principal, UUID tenantId) {
+    Scope scope = Scope.tenant(principal, "t");
+    Sql sql = new Sql("SELECT " + SiteDocs.TENANT + " AS doc FROM tenant t WHERE t.id = ? AND ", tenantId)
+      .append(scope.sql(), scope.params());
+    return SiteModelSupport.oneDoc(pool, sql, "tenant");
+  }
+
   /** Raises 403 unless the role may change site data (operators and admins). */
   public static void requireEditor(Principal principal) {
     SiteModelSupport.requireEditor(principal);

@@ -27,7 +27,8 @@ class BadInputTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command");
+    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command",
+      "tariff", "tariff_version");
 
   private static TestBackend backend;
   private static ContractHttp http;
@@ -360,6 +361,54 @@ class BadInputTest {
   // --- helpers ---
 
   /** Calls as admin, asserts the problem and that the database is unchanged. */
+  @Test
+  @DisplayName("a bad tariff document answers 422 invalid-tariff with the JSON pointer of the field; bad references 422")
+  void badTariffs() {
+    String path = siteA + "/tariffs";
+    JsonObject tou = new JsonObject("""
+      {"utility": "electricity", "unit": "kWh", "currency": "EUR",
+       "schedules": [{"id": "tou", "periods": ["peak", "offpeak"], "defaultPeriod": "offpeak",
+         "windows": [{"period": "peak", "dayTypes": ["weekday"], "from": "08:00", "to": "20:00"}]}],
+       "components": [{"id": "energy", "kind": "energy", "rates": {"peak": "0.30", "offpeak": "0.20"}}]}""");
+    JsonObject badWindow = tou.copy();
+    badWindow.getJsonArray("schedules").getJsonObject(0).getJsonArray("windows").getJsonObject(0).put("to", "8 pm");
+    refused(422, "invalid-tariff", "/document/schedules/0/windows/0/to", "createTariff", "POST", path,
+      tariffBody(badWindow));
+    JsonObject unknownPeriod = tou.copy();
+    unknownPeriod.getJsonArray("components").getJsonObject(0).getJsonObject("rates").put("shoulder", "0.25");
+    refused(422, "invalid-tariff", "/document/components/0/rates/shoulder", "createTariff", "POST", path,
+      tariffBody(unknownPeriod));
+    JsonObject negativeTier = new JsonObject("""
+      {"utility": "water", "unit": "m3", "currency": "EUR", "components": [{"id": "w", "kind": "energy",
+        "tiers": [{"upTo": "-5", "rate": "1.90"}, {"rate": "2.60"}]}]}""");
+    refused(422, "invalid-tariff", "/document/components/0/tiers/0/upTo", "createTariff", "POST", path,
+      tariffBody(negativeTier));
+    refused(400, "validation-failed", "/document/utility", "createTariff", "POST", path,
+      tariffBody(tou.copy().put("utility", "steam")));
+    refused(400, "validation-failed", "/effectiveFrom", "createTariff", "POST", path,
+      tariffBody(tou).put("effectiveFrom", "2026-02-30"));
+    refused(422, "invalid-reference", "/assignments/0/tariffId", "putTenantTariffs", "PUT",
+      "/tenants/" + sites.a.get("tenant1") + "/tariffs", new JsonObject().put("assignments", new JsonArray()
+        .add(new JsonObject().put("utility", "water").put("tariffId", UUID.randomUUID().toString())
+          .put("effectiveFrom", "2026-01-01"))));
+    refused(400, "validation-failed", "/holidays/0/date", "putSiteHolidays", "PUT", siteA + "/holidays",
+      new JsonObject().put("holidays", new JsonArray().add(new JsonObject().put("date", "Christmas").put("name", "X"))));
+    Response tariff = http.call("createTariff", "POST", path, admin, tariffBody(tou));
+    assertEquals(201, tariff.status(), tariff.text());
+    String quote = "/tariffs/" + tariff.json().getString("id") + "/quote";
+    refused(422, "invalid-period", "/to", "quoteTariff", "POST", quote, new JsonObject()
+      .put("meterId", sites.a.get("meter1").toString()).put("from", "2026-11-01").put("to", "2026-10-01"));
+    refused(400, "validation-failed", "/from", "quoteTariff", "POST", quote, new JsonObject()
+      .put("meterId", sites.a.get("meter1").toString()).put("from", "November").put("to", "2026-10-01"));
+    refused(400, "validation-failed", "format", "importTariff", "POST", "/tariffs/import?format=csv&siteId="
+      + sites.a.get("site"), new JsonObject());
+  }
+
+  private static JsonObject tariffBody(JsonObject document) {
+    return new JsonObject().put("name", "Bad " + UUID.randomUUID()).put("effectiveFrom", "2026-01-01")
+      .put("document", document);
+  }
+
   private static void refused(int status, String slug, String field, String operationId, String method, String path, Object body) {
     Response r = unchanged(() -> http.call(operationId, method, path, admin, body));
     assertProblem(r, status, slug, field);

@@ -150,10 +150,12 @@ class ContractTest {
 
     exerciseMetering(succeeded);
     exerciseControl(succeeded);
+    String tariffId = exerciseTariffs(succeeded, siteId, tenantId, meterId);
 
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
     ok(succeeded, "deleteTenant", http.call("deleteTenant", "DELETE", "/tenants/" + tenantId, admin, null));
+    ok(succeeded, "deleteTariff", http.call("deleteTariff", "DELETE", "/tariffs/" + tariffId, admin, null));
     ok(succeeded, "deleteUnit", http.call("deleteUnit", "DELETE", "/units/" + unitId, admin, null));
     ok(succeeded, "deleteFloor", http.call("deleteFloor", "DELETE", "/floors/" + floorId, admin, null));
     ok(succeeded, "deleteBuilding", http.call("deleteBuilding", "DELETE", "/buildings/" + buildingId, admin, null));
@@ -245,6 +247,38 @@ class ContractTest {
       }
     }
     return fail("no quarantine alarm was raised for the decreasing reading");
+  }
+
+  /** Tariffs, a version, an assignment, holidays, and a URDB import into a USD site. Returns the assigned tariff. */
+  private String exerciseTariffs(Set<String> succeeded, String siteId, String tenantId, String meterId) {
+    JsonObject document = new JsonObject().put("utility", "electricity").put("unit", "kWh").put("currency", "EUR")
+      .put("components", new JsonArray().add(new JsonObject().put("id", "energy").put("kind", "energy").put("rate", "0.28")));
+    JsonObject tariff = ok(succeeded, "createTariff", http.call("createTariff", "POST", "/sites/" + siteId + "/tariffs",
+      admin, new JsonObject().put("name", "Office power").put("effectiveFrom", "2026-01-01").put("document", document))).json();
+    String tariffId = tariff.getString("id");
+    ok(succeeded, "listTariffs", http.call("listTariffs", "GET", "/sites/" + siteId + "/tariffs?utility=electricity",
+      admin, null));
+    ok(succeeded, "getTariff", http.call("getTariff", "GET", "/tariffs/" + tariffId, admin, null));
+    ok(succeeded, "createTariffVersion", http.call("createTariffVersion", "POST", "/tariffs/" + tariffId + "/versions",
+      admin, new JsonObject().put("effectiveFrom", "2026-07-01").put("document", document.copy())));
+    ok(succeeded, "quoteTariff", http.call("quoteTariff", "POST", "/tariffs/" + tariffId + "/quote", admin,
+      new JsonObject().put("meterId", meterId).put("from", "2026-11-01").put("to", "2026-12-01")));
+    ok(succeeded, "putTenantTariffs", http.call("putTenantTariffs", "PUT", "/tenants/" + tenantId + "/tariffs", admin,
+      new JsonObject().put("assignments", new JsonArray().add(new JsonObject().put("utility", "electricity")
+        .put("tariffId", tariffId).put("effectiveFrom", "2026-01-01")))));
+    ok(succeeded, "getTenantTariffs", http.call("getTenantTariffs", "GET", "/tenants/" + tenantId + "/tariffs", admin, null));
+    ok(succeeded, "putSiteHolidays", http.call("putSiteHolidays", "PUT", "/sites/" + siteId + "/holidays", admin,
+      new JsonObject().put("holidays", new JsonArray().add(new JsonObject().put("date", "2026-12-25").put("name", "Christmas")))));
+    ok(succeeded, "getSiteHolidays", http.call("getSiteHolidays", "GET", "/sites/" + siteId + "/holidays", admin, null));
+    String usdSite = ok(succeeded, "createSite", http.call("createSite", "POST", "/sites", admin, new JsonObject()
+      .put("name", "Contract USD site").put("timeZone", "America/Los_Angeles").put("currency", "USD"))).json().getString("id");
+    String record = new JsonObject().put("label", "contract").put("utility", "Example").put("name", "Flat")
+      .put("energyratestructure", new JsonArray("[[{\"rate\": 0.1234, \"unit\": \"kWh\"}]]"))
+      .put("fixedchargefirstmeter", 10).put("fixedchargeunits", "$/month").encode();
+    JsonObject imported = ok(succeeded, "importTariff", http.call("importTariff", "POST", "/tariffs/import?format=urdb&siteId="
+      + usdSite + "&effectiveFrom=2026-01-01", admin, record, "application/json", java.util.Map.of())).json();
+    http.call("deleteTariff", "DELETE", "/tariffs/" + imported.getString("id"), admin, null);
+    return tariffId;
   }
 
   private static Response ok(Set<String> succeeded, String operationId, Response r) {

@@ -40,6 +40,10 @@ class DemoRestartTest {
     assertEquals(1, second.getInteger("sites"));
     assertEquals(51, second.getInteger("tenants"));
     assertEquals(161, second.getInteger("meters"));
+    assertEquals(5, first.getInteger("tariffs"), "electricity, water, gas, heat and cooling");
+    assertEquals(5, second.getInteger("tariffs"), "tariffs are seeded once");
+    assertEquals(first.getInteger("assignments"), second.getInteger("assignments"));
+    assertTrue(first.getInteger("assignments") >= 51, "every demo tenant has at least its electricity tariff");
   }
 
   /** Starts the backend, checks the demo logins work over HTTP, reads the site back, stops everything. */
@@ -56,8 +60,14 @@ class DemoRestartTest {
       JsonObject sites = get(base, "/api/v1/sites", admin);
       JsonObject site = sites.getJsonArray("items").getJsonObject(0);
       String siteId = site.getString("id");
+      JsonObject tariffs = get(base, "/api/v1/tenants/" + me.getString("tenantId") + "/tariffs", tenant);
+      JsonObject electricity = tariffs.getJsonArray("assignments").stream().map(a -> (JsonObject) a)
+        .filter(a -> a.getString("utility").equals("electricity")).findFirst().orElseThrow();
+      JsonObject tariff = get(base, "/api/v1/tariffs/" + electricity.getString("tariffId"), tenant);
+      assertEquals("Harbourside electricity 2026", tariff.getString("name"));
       return new JsonObject().put("siteId", siteId).put("sites", sites.getJsonArray("items").size())
-        .put("tenants", count(app, "tenant")).put("meters", count(app, "meter"));
+        .put("tenants", count(app, "tenant")).put("meters", count(app, "meter")).put("tariffs", count(app, "tariff"))
+        .put("assignments", count(app, "tariff_assignment"));
     } finally {
       app.stop().await();
       vertx.close().await();

@@ -37,7 +37,8 @@ class SecurityTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command");
+    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command",
+      "tariff", "tariff_version");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -77,6 +78,8 @@ class SecurityTest {
     siteB.put("commandId", relayCommand(sites.b.get("meter1")));
     commandOfTenantA2 = relayCommand(sites.a.get("meter2"));
     commandOfMainA = relayCommand(sites.a.get("mainMeter"));
+    siteB.put("tariffId", createTariff(sites.b.get("site"), "Site B power"));
+    siteATariff = createTariff(sites.a.get("site"), "Site A power, assigned to no tenant");
   }
 
   /** A relay command on the meter, finished (failed: its gateway is not connected), by the admin. */
@@ -99,6 +102,22 @@ class SecurityTest {
     throw new AssertionError("relay command " + id + " did not end");
   }
 
+  /** A tariff siteB's callers must never reach, and one of site A that tenant a1 is not assigned to. */
+  private static UUID siteATariff;
+
+  private static UUID createTariff(UUID siteId, String name) {
+    Response r = http.call("createTariff", "POST", "/sites/" + siteId + "/tariffs", admin, new JsonObject()
+      .put("name", name).put("effectiveFrom", "2026-01-01").put("document", tariffDocument()));
+    assertEquals(201, r.status(), r.text());
+    return UUID.fromString(r.json().getString("id"));
+  }
+
+  private static JsonObject tariffDocument() {
+    return new JsonObject().put("utility", "electricity").put("unit", "kWh").put("currency", "EUR")
+      .put("components", new JsonArray().add(new JsonObject().put("id", "energy").put("kind", "energy")
+        .put("rate", "0.25")));
+  }
+
   @AfterAll
   static void stop() {
     backend.close();
@@ -112,10 +131,11 @@ class SecurityTest {
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2);
-    assertEquals(22, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+    assertEquals(24, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
-      "commandId", commandOfMainA);
-    assertEquals(14, assertEveryOperationNotFound(tenantA1, unoccupied), "operations tried on site A's common objects");
+      "commandId", commandOfMainA, "tariffId", siteATariff);
+    assertEquals(18, assertEveryOperationNotFound(tenantA1, unoccupied),
+      "operations tried on site A's common objects and a tariff not assigned to tenant a1");
     assertEquals(before, snapshot(), "a refused request changed the database");
   }
 
@@ -409,6 +429,16 @@ class SecurityTest {
         .put("binding", new JsonObject().put("protocol", "manual"));
       case "updateMeter" -> new JsonObject().put("criticalLoad", true);
       case "createMeterCommand" -> new JsonObject().put("action", "open").put("reason", "Hijacked");
+      case "createTariff" -> new JsonObject().put("name", "Hijacked").put("effectiveFrom", "2040-01-01")
+        .put("document", tariffDocument());
+      case "createTariffVersion" -> new JsonObject().put("effectiveFrom", "2040-01-01").put("document", tariffDocument());
+      case "putTenantTariffs" -> new JsonObject().put("assignments", new JsonArray().add(new JsonObject()
+        .put("utility", "electricity").put("tariffId", ids.getOrDefault("tariffId", UUID.randomUUID()).toString())
+        .put("effectiveFrom", "2040-01-01")));
+      case "quoteTariff" -> new JsonObject().put("meterId", ids.getOrDefault("meterId", UUID.randomUUID()).toString())
+        .put("from", "2026-10-01").put("to", "2026-11-01");
+      case "putSiteHolidays" -> new JsonObject().put("holidays", new JsonArray().add(new JsonObject()
+        .put("date", "2040-01-01").put("name", "Hijacked")));
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;
