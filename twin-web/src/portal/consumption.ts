@@ -2,7 +2,8 @@
 import type uPlot from 'uplot';
 import { api, type Capabilities } from '../shared/api';
 import { barChart, type Bucket } from '../shared/charts';
-import { clear, el, formatNumber, notAvailable } from '../shared/dom';
+import { monthCost } from '../shared/costs';
+import { clear, el, formatMoney, formatNumber, notAvailable } from '../shared/dom';
 import { CUMULATIVE, type Meter } from '../shared/model';
 
 export class ConsumptionCard {
@@ -10,11 +11,14 @@ export class ConsumptionCard {
   private readonly box = el('div', { class: 'chart', 'data-chart': '1d' });
   private readonly total = el('p', { class: 'muted' });
 
-  constructor(root: HTMLElement, private readonly meters: Meter[], private readonly timeZone: string, caps: Capabilities) {
+  constructor(root: HTMLElement, private readonly tenantId: string, private readonly meters: Meter[], private readonly timeZone: string,
+              caps: Capabilities) {
     const kinds = [...new Set(meters.map((m) => m.kind).filter((k) => CUMULATIVE[k]))];
     const seg = el('div', { class: 'segmented' });
-    root.append(el('h2', {}, 'Consumption by day'), seg, this.box, this.total, el('h2', {}, 'By time-of-use period'),
-      caps.has('getTenantTariffs') ? el('p', { class: 'muted' }, 'Your tariff is in the API (/docs).') : notAvailable('Consumption by time-of-use period'));
+    const tou = el('div', { class: 'tou' });
+    root.append(el('h2', {}, 'Consumption by day'), seg, this.box, this.total, el('h2', {}, 'This month by time-of-use period'), tou);
+    if (caps.has('getTenantTariffs', 'quoteTariff')) void this.fillTou(tou);
+    else tou.append(notAvailable('Consumption by time-of-use period'));
     kinds.forEach((k, i) => {
       const b = el('button', { 'data-kind': k }, k);
       b.addEventListener('click', () => {
@@ -26,6 +30,25 @@ export class ConsumptionCard {
     });
     if (kinds.length) void this.load(kinds[0]);
     else this.box.append(el('p', { class: 'muted' }, 'No metered consumption.'));
+  }
+
+  /** The month so far as the tenant's tariffs rate it: energy and its cost per time-of-use period, per utility. */
+  private async fillTou(target: HTMLElement): Promise<void> {
+    try {
+      const cost = await monthCost(this.tenantId, this.meters, this.timeZone);
+      if (!cost.currency) return void target.append(el('p', { class: 'muted' }, 'No tariff is in force for your meters.'));
+      const list = el('ul', { class: 'rows' });
+      for (const [utility, periods] of cost.touByUtility) {
+        for (const [period, v] of periods) {
+          list.append(el('li', { 'data-tou': `${utility}|${period}` }, el('span', {}, `${utility} · ${period}: ${formatNumber(v.quantity, 1)} ${v.unit}`),
+            el('strong', {}, formatMoney(v.amountMinor, cost.currency))));
+        }
+      }
+      target.append(list, el('p', {}, 'Total so far, with fixed charges and taxes: ',
+        el('strong', { 'data-cost': String(cost.totalMinor) }, formatMoney(cost.totalMinor, cost.currency))));
+    } catch (e) {
+      target.append(el('p', { class: 'error' }, `Not available now (${(e as Error).message})`));
+    }
   }
 
   private async load(kind: Meter['kind']): Promise<void> {

@@ -41,7 +41,7 @@ class Portal {
     this.balance = new Balance(balanceCard, tenant, caps);
     app.append(balanceCard);
     const consumption = el('section', { class: 'card', id: 'consumption' });
-    new ConsumptionCard(consumption, meters, site.timeZone, caps);
+    new ConsumptionCard(consumption, tenant.id, meters, site.timeZone, caps);
     app.append(consumption, this.liveCard(), this.invoicesCard(caps), this.transactionsCard(caps),
       el('section', { class: 'card', id: 'alarms' }, el('h2', {}, 'Alarms'), this.alarmsList));
     this.live = new LiveSource({

@@ -2,6 +2,7 @@
 import * as THREE from 'three';
 import '../styles.css';
 import { api, Capabilities, currentSession, listAll, logout, whenUnauthorized, type Session } from '../shared/api';
+import { monthCost } from '../shared/costs';
 import { el } from '../shared/dom';
 import { LiveSource, type Alarm } from '../shared/live';
 import { showLogin } from '../shared/login';
@@ -17,6 +18,7 @@ import { Stage } from './stage';
 import { Toolbar } from './toolbar';
 
 const ENERGY_REFRESH_MS = 5 * 60_000;
+const COSTS_REFRESH_MS = 10 * 60_000;
 
 async function start(): Promise<void> {
   const app = document.getElementById('app')!;
@@ -51,6 +53,7 @@ class Twin {
   private selection: THREE.LineSegments | null = null;
   private selectedUnitId: string | null = null;
   private readonly colour = new THREE.Color();
+  private costsAt = 0;
 
   constructor(app: HTMLElement, private readonly model: SiteModel, caps: Capabilities, session: Session) {
     const canvas = el('canvas', { class: 'scene', 'aria-label': `3D twin of ${model.site.name}` });
@@ -71,8 +74,10 @@ class Twin {
     this.panel = new UnitPanel(detail, { model, state: this.state, caps, session, focus: (ids) => this.live.focus(ids) },
       () => this.select(null));
     this.console = new OperatorConsole(side, model, this.state, caps, session, { flyToAlarm: (a) => this.flyToAlarm(a) });
-    this.metricList = metrics(model, this.state, caps.has('listTenantAccounts'));
+    this.metricList = metrics(model, this.state, caps.has('listTenantAccounts'), caps.has('getTenantTariffs', 'quoteTariff'));
     this.metric = this.metricList[0];
+    this.state.costCurrencyDigits = new Intl.NumberFormat('en', { style: 'currency', currency: model.site.currency })
+      .resolvedOptions().maximumFractionDigits ?? 2;
     new Toolbar(toolbarEl, model, this.metricList, session, this.status, {
       metric: (m) => this.setMetric(m),
       explode: (on) => this.buildings.setExplode(on ? 1 : 0),
@@ -165,6 +170,23 @@ class Twin {
   private setMetric(m: Metric): void {
     this.metric = m;
     this.recolour(false);
+    if (m.id === 'costMonth' && !m.unavailable) void this.refreshCosts();
+  }
+
+  /** Month-to-date costs per meter, quoted under each tenant's tariffs; at most every ten minutes. */
+  private async refreshCosts(): Promise<void> {
+    if (Date.now() - this.costsAt < COSTS_REFRESH_MS) return;
+    this.costsAt = Date.now();
+    await mapLimited(this.model.tenants, 3, async (t) => {
+      const meters = (this.model.unitsByTenant.get(t.id) ?? []).flatMap((u) => this.model.metersByUnit.get(u.id) ?? []);
+      try {
+        const cost = await monthCost(t.id, meters, this.model.site.timeZone);
+        cost.byMeter.forEach((minor, meterId) => this.state.costMonthMinor.set(meterId, minor));
+        this.scheduleRecolour();
+      } catch {
+        // a tenant without tariffs stays uncoloured
+      }
+    });
   }
 
   private scheduleRecolour(): void {

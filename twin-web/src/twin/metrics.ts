@@ -9,6 +9,9 @@ export type MetricId = 'power' | 'energyToday' | 'costMonth' | 'balance' | 'alar
 export class LiveState {
   readonly values = new Map<string, Map<string, { value: number; unit?: string; ts: string }>>();
   readonly energyTodayKwh = new Map<string, number>();
+  /** Cost of each meter's consumption this month so far (minor units), from the tariff quotes. */
+  readonly costMonthMinor = new Map<string, number>();
+  costCurrencyDigits = 2;
   readonly walletStatus = new Map<string, { status: string; balanceMinor: number; currency: string }>();
   readonly alarms = new Map<string, Alarm>();
 
@@ -68,7 +71,7 @@ function categorical(id: MetricId, label: string, value: (u: Unit) => string | n
 
 const SEVERITY_RANK: Record<string, number> = { info: 1, warning: 2, critical: 3 };
 
-export function metrics(model: SiteModel, state: LiveState, ledger: boolean): Metric[] {
+export function metrics(model: SiteModel, state: LiveState, ledger: boolean, tariffs: boolean): Metric[] {
   const electricity = (u: Unit) => (model.metersByUnit.get(u.id) ?? []).filter((m) => m.kind === 'electricity');
   const sum = (u: Unit, f: (meterId: string) => number | undefined): number | null => {
     let total: number | null = null;
@@ -81,8 +84,14 @@ export function metrics(model: SiteModel, state: LiveState, ledger: boolean): Me
   return [
     sequential('power', 'Power now', 'kW', (u) => sum(u, (id) => state.reading(id, 'power_active'))),
     sequential('energyToday', 'Energy today', 'kWh', (u) => sum(u, (id) => state.energyTodayKwh.get(id))),
-    sequential('costMonth', 'Cost this month', model.site.currency, () => null,
-      'Costs need the tariff and billing APIs, which this server does not offer yet.'),
+    sequential('costMonth', 'Cost this month', model.site.currency, (u) => {
+      let minor: number | null = null;
+      for (const m of model.metersByUnit.get(u.id) ?? []) {
+        const c = state.costMonthMinor.get(m.id);
+        if (c !== undefined) minor = (minor ?? 0) + c;
+      }
+      return minor === null ? null : minor / 10 ** state.costCurrencyDigits; // for the colour scale only
+    }, tariffs ? null : 'Costs need the tariff API, which this server does not offer yet.'),
     categorical('balance', 'Balance status', (u) => {
       const t = model.tenantByUnit.get(u.id);
       return t ? (state.walletStatus.get(t.id)?.status ?? null) : null;

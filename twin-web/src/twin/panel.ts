@@ -2,6 +2,7 @@
 import type uPlot from 'uplot';
 import { api, ApiError, type Capabilities, type Session } from '../shared/api';
 import { barChart, type Bucket } from '../shared/charts';
+import { monthCost } from '../shared/costs';
 import { clear, el, formatMoney, formatNumber, formatTime, notAvailable } from '../shared/dom';
 import { CUMULATIVE, type Floor, type Meter, type SiteModel, type Unit } from '../shared/model';
 import type { LiveState } from './metrics';
@@ -40,6 +41,9 @@ export class UnitPanel {
     const balance = el('div', { class: 'balance' });
     this.root.append(el('h3', {}, 'Balance'), balance);
     void this.fillBalance(balance, tenant?.id);
+    const cost = el('div', { class: 'cost' });
+    this.root.append(el('h3', {}, 'Cost this month'), cost);
+    void this.fillCost(cost, tenant?.id, meters);
     this.body(meters, (m) => this.show(unit, m));
     this.root.append(el('h3', {}, 'Last invoices'),
       this.ctx.caps.has('listInvoices') ? el('p', { class: 'muted' }, 'See the billing console.') : notAvailable('Invoices'));
@@ -149,6 +153,20 @@ export class UnitPanel {
       }
     } catch (e) {
       target.append(el('p', { class: 'error' }, `Balance unavailable (${(e as Error).message})`));
+    }
+  }
+
+  private async fillCost(target: HTMLElement, tenantId: string | undefined, meters: Meter[]): Promise<void> {
+    if (!tenantId) return void target.append(el('p', { class: 'muted' }, 'No tenant.'));
+    if (!this.ctx.caps.has('getTenantTariffs', 'quoteTariff')) return void target.append(notAvailable('Costs'));
+    try {
+      const cost = await monthCost(tenantId, meters, this.ctx.model.site.timeZone);
+      cost.byMeter.forEach((minor, meterId) => this.ctx.state.costMonthMinor.set(meterId, minor));
+      if (!cost.currency) return void target.append(el('p', { class: 'muted' }, 'No tariff in force for these meters.'));
+      target.append(el('p', {}, el('strong', { 'data-cost': String(cost.totalMinor) }, formatMoney(cost.totalMinor, cost.currency)),
+        ' so far, under the tenant\'s tariffs', cost.unrated.length ? ` (${cost.unrated.length} meters without a tariff)` : ''));
+    } catch (e) {
+      target.append(el('p', { class: 'error' }, `Cost unavailable (${(e as Error).message})`));
     }
   }
 
