@@ -303,6 +303,9 @@ class Twin {
       markerCount: () => this.markers.count,
       flyToUnitId: (unitId: string) => this.flyToUnit(unitId),
       controlsResting: () => !this.stage.controls.active,
+      rotate: (deg: number) => void this.stage.controls.rotate((deg * Math.PI) / 180, 0, false),
+      renderInfo: () => ({ calls: this.stage.renderer.info.render.calls, triangles: this.stage.renderer.info.render.triangles,
+        geometries: this.stage.renderer.info.memory.geometries, textures: this.stage.renderer.info.memory.textures }),
     };
   }
 }

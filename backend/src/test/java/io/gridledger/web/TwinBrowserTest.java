@@ -180,6 +180,10 @@ class TwinBrowserTest {
       long meters = count("SELECT count(*) AS n FROM meter m JOIN occupancy o ON o.unit_id = m.unit_id "
         + "JOIN app_user u ON u.tenant_id = o.tenant_id WHERE u.username = 'tenant1' AND m.kind <> 'environment'");
       assertEquals(meters, page.locator("#live li").count());
+      // Tariffs are on this server: the month so far is rated, per time-of-use period, in integer minor units.
+      page.waitForSelector("#consumption [data-cost]", new Page.WaitForSelectorOptions().setTimeout(30_000));
+      assertTrue(Long.parseLong(page.getAttribute("#consumption [data-cost]", "data-cost")) >= 0);
+      assertTrue(page.locator("#consumption li[data-tou^='electricity|']").count() >= 1);
       screenshot(page, "portal-tenant1");
     }
   }
