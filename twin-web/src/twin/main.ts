@@ -54,6 +54,7 @@ class Twin {
   private selectedUnitId: string | null = null;
   private readonly colour = new THREE.Color();
   private costsAt = 0;
+  private readonly outline = new THREE.LineBasicMaterial({ color: 0xff00aa, depthTest: false });
 
   constructor(app: HTMLElement, private readonly model: SiteModel, caps: Capabilities, session: Session) {
     const canvas = el('canvas', { class: 'scene', 'aria-label': `3D twin of ${model.site.name}` });
@@ -230,7 +231,10 @@ class Twin {
 
   /** Opens a unit's panel and outlines it; with `fly`, the camera goes there. */
   select(unit: Unit | null, fly = false): void {
-    this.selection?.removeFromParent();
+    if (this.selection) {
+      this.selection.removeFromParent();
+      this.selection.geometry.dispose(); // one outline at a time: the GPU buffers go with it
+    }
     this.selection = null;
     this.selectedUnitId = unit?.id ?? null;
     if (!unit) {
@@ -241,7 +245,8 @@ class Twin {
       const prism = mergePrisms([{ footprint: unit.footprint, bottomM: floor.elevationM + 0.2, topM: floor.elevationM + floor.heightM * 0.88 }]);
       const g = new THREE.BufferGeometry();
       g.setAttribute('position', new THREE.BufferAttribute(prism.positions, 3));
-      this.selection = new THREE.LineSegments(new THREE.EdgesGeometry(g), new THREE.LineBasicMaterial({ color: 0xff00aa, depthTest: false }));
+      this.selection = new THREE.LineSegments(new THREE.EdgesGeometry(g), this.outline);
+      g.dispose();
       this.selection.renderOrder = 30;
       this.buildings.floors.find((f) => f.floor.id === unit.floorId)?.group.add(this.selection);
       if (fly) this.flyToUnit(unit.id);
