@@ -18,10 +18,10 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: 'http://localhost:8080', ws: true },
-      '/web': 'http://localhost:8080',
-      '/openapi.yaml': 'http://localhost:8080',
-      '/pay': 'http://localhost:8080',
+      '/api': { target: process.env.GRIDLEDGER_URL ?? 'http://localhost:8080', ws: true },
+      '/web': process.env.GRIDLEDGER_URL ?? 'http://localhost:8080',
+      '/openapi.yaml': process.env.GRIDLEDGER_URL ?? 'http://localhost:8080',
+      '/pay': process.env.GRIDLEDGER_URL ?? 'http://localhost:8080',
     },
   },
   test: {

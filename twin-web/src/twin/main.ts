@@ -131,6 +131,10 @@ class Twin {
         this.state.walletStatus.set(m.tenantId, { status: m.status, balanceMinor: m.balanceMinor, currency: m.currency });
         break;
       case 'interval':
+        // The hub says new intervals were stored: today's energy of a unit meter moved.
+        if (m.register === 'energy_active_import' && this.model.metersById.get(m.meterId)?.unitId) {
+          void this.refreshEnergyOf(m.meterId).then(() => this.scheduleRecolour());
+        }
         break;
     }
     this.scheduleRecolour();
@@ -152,20 +156,22 @@ class Twin {
 
   /** Today's energy per unit electricity meter: the last 1d bucket is today in the site's time zone. */
   private async refreshEnergy(): Promise<void> {
+    const meters = this.model.meters.filter((m) => m.kind === 'electricity' && m.unitId);
+    await mapLimited(meters, 4, (m) => this.refreshEnergyOf(m.id));
+    this.scheduleRecolour();
+  }
+
+  private async refreshEnergyOf(meterId: string): Promise<void> {
     const now = new Date();
     const from = new Date(now.getTime() - 36 * 3600_000).toISOString();
-    const meters = this.model.meters.filter((m) => m.kind === 'electricity' && m.unitId);
-    await mapLimited(meters, 4, async (m) => {
-      try {
-        const s = await api<{ items: { consumption: number }[] }>(
-          `/meters/${m.id}/consumption?register=energy_active_import&interval=1d&from=${from}&to=${now.toISOString()}`);
-        const last = s.items[s.items.length - 1];
-        if (last) this.state.energyTodayKwh.set(m.id, last.consumption);
-      } catch {
-        // no intervals yet
-      }
-    });
-    this.scheduleRecolour();
+    try {
+      const s = await api<{ items: { consumption: number }[] }>(
+        `/meters/${meterId}/consumption?register=energy_active_import&interval=1d&from=${from}&to=${now.toISOString()}`);
+      const last = s.items[s.items.length - 1];
+      if (last) this.state.energyTodayKwh.set(meterId, last.consumption);
+    } catch {
+      // no intervals yet
+    }
   }
 
   private setMetric(m: Metric): void {
