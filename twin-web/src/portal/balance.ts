@@ -11,6 +11,7 @@ const TOP_UP_MINOR = [1000, 2000, 5000];
 
 export class Balance {
   private wallet: Account | null = null;
+  private awaitingPayment = false;
   private list: Account[] = [];
   private readonly listeners: (() => void)[] = [];
   private readonly amount = el('div', { class: 'big', 'data-balance': '' }, '…');
@@ -67,6 +68,10 @@ export class Balance {
     this.amount.setAttribute('data-balance', String(a.balanceMinor));
     this.status.className = `status ${a.status}`;
     this.status.textContent = a.kind === 'tenant_receivable' ? `owed · ${a.status}` : a.status;
+    if (changed && this.awaitingPayment) {
+      this.awaitingPayment = false;
+      this.message.textContent = `Payment received: your balance is ${formatMoney(a.balanceMinor, a.currency)}.`;
+    }
     if (changed) this.listeners.forEach((l) => l());
   }
 
@@ -96,6 +101,7 @@ export class Balance {
       if (t.checkoutUrl && checkout) checkout.location.href = t.checkoutUrl;
       else if (t.checkoutUrl) location.href = t.checkoutUrl;
       this.message.textContent = 'Complete the payment in the checkout; your balance updates here when it is confirmed.';
+      this.awaitingPayment = true;
     } catch (e) {
       checkout?.close();
       this.message.textContent = e instanceof ApiError ? `Top-up refused: ${e.message}` : 'Top-up failed.';

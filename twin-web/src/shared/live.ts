@@ -200,8 +200,8 @@ export class LiveSource {
     this.cycleRunning = true;
     try {
       await this.pollAlarms();
-      await mapLimited(this.options.meters, POLL_CONCURRENCY, (m) => this.pollMeter(m));
       if (this.options.balances) (await this.options.balances()).forEach((b) => this.emit(b));
+      await mapLimited(this.options.meters, POLL_CONCURRENCY, (m) => this.pollMeter(m));
     } catch (e) {
       console.warn('live poll failed', e);
     } finally {

@@ -4,7 +4,7 @@ import '../styles.css';
 import { api, Capabilities, currentSession, listAll, logout, whenUnauthorized, type Session } from '../shared/api';
 import { monthCost } from '../shared/costs';
 import { el } from '../shared/dom';
-import { LiveSource, type Alarm } from '../shared/live';
+import { LiveSource, type Alarm, type LiveMessage } from '../shared/live';
 import { showLogin } from '../shared/login';
 import { mapLimited, SiteModel, type Site, type Unit } from '../shared/model';
 import { Buildings } from './buildings';
@@ -104,7 +104,7 @@ class Twin {
     this.expose();
   }
 
-  private onLive(m: import('../shared/live').LiveMessage): void {
+  private onLive(m: LiveMessage): void {
     switch (m.type) {
       case 'reading':
         this.state.setReading(m.meterId, m.register, m.value, m.unit, m.ts);
@@ -140,18 +140,18 @@ class Twin {
     this.scheduleRecolour();
   }
 
-  private async balances() {
-    const out: import('../shared/live').LiveMessage[] = [];
-    for (const t of this.model.tenants) {
+  /** Every tenant's wallet, as balance messages (the polling path; the hub pushes them instead). */
+  private async balances(): Promise<LiveMessage[]> {
+    const wallets = await mapLimited(this.model.tenants, 4, async (t): Promise<LiveMessage | null> => {
       try {
         const res = await api<{ items: { id: string; kind: string; balanceMinor: number; currency: string; status: string }[] }>(`/tenants/${t.id}/accounts`);
         const w = res.items.find((a) => a.kind === 'tenant_wallet');
-        if (w) out.push({ type: 'balance', tenantId: t.id, accountId: w.id, balanceMinor: w.balanceMinor, currency: w.currency, status: w.status });
+        return w ? { type: 'balance', tenantId: t.id, accountId: w.id, balanceMinor: w.balanceMinor, currency: w.currency, status: w.status } : null;
       } catch {
-        // one tenant's accounts failing does not hide the others
+        return null; // one tenant's accounts failing does not hide the others
       }
-    }
-    return out;
+    });
+    return wallets.filter((w): w is LiveMessage => w !== null);
   }
 
   /** Today's energy per unit electricity meter: the last 1d bucket is today in the site's time zone. */
