@@ -95,7 +95,7 @@ class TwinBrowserTest {
       assertEquals(floorsInModel, ((Number) page.evaluate("window.__twin.floorCount")).longValue());
       assertEquals(count("SELECT count(*) AS n FROM unit"), ((Number) page.evaluate("window.__twin.unitCount")).longValue());
       // Drawn, and coloured by the first live values (polled or pushed) so the screenshot shows the metric.
-      page.waitForFunction("window.__twin.frames() > 0 && window.__twin.liveReceived() > 100", null,
+      page.waitForFunction("window.__twin.frames() > 0 && window.__twin.metersWithValues() >= 100", null,
         new Page.WaitForFunctionOptions().setTimeout(60_000));
       page.waitForTimeout(1500);
       Map<?, ?> pixels = (Map<?, ?>) page.evaluate(TwinPages.CANVAS_PIXELS);
