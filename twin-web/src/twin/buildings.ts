@@ -44,6 +44,8 @@ export class Buildings {
   private explode = 0;
   private explodeWanted = 0;
   isolated: string | null = null;
+  /** Told after exploding moved the floors (things drawn outside the floor groups follow). */
+  onFloorsMoved: () => void = () => {};
   private readonly raycaster = new THREE.Raycaster();
   private readonly pointer = new THREE.Vector2();
 
@@ -154,6 +156,7 @@ export class Buildings {
     this.explode += (this.explodeWanted - this.explode) * 0.18;
     if (Math.abs(this.explodeWanted - this.explode) < 0.01) this.explode = this.explodeWanted;
     for (const f of this.floors) f.group.position.y = this.explode * f.rank * EXPLODE_GAP_M;
+    this.onFloorsMoved();
     return this.explode !== this.explodeWanted;
   };
 

@@ -6,11 +6,12 @@ import { monthCost } from '../shared/costs';
 import { el } from '../shared/dom';
 import { LiveSource, type Alarm, type LiveMessage } from '../shared/live';
 import { showLogin } from '../shared/login';
-import { mapLimited, SiteModel, type Site, type Unit } from '../shared/model';
+import { mapLimited, SiteModel, type Meter, type Site, type Unit } from '../shared/model';
 import { Buildings } from './buildings';
 import { OperatorConsole } from './console';
 import { mergePrisms } from './geometry';
 import { AlarmMarkers } from './markers';
+import { KIND_COLOURS, MeterGlyphs } from './meterGlyphs';
 import { LiveState, metrics, range, type Metric } from './metrics';
 import { Overlays } from './overlay';
 import { UnitPanel } from './panel';
@@ -42,6 +43,7 @@ class Twin {
   private readonly buildings: Buildings;
   private readonly overlays: Overlays;
   private readonly markers: AlarmMarkers;
+  private readonly glyphs: MeterGlyphs;
   private readonly panel: UnitPanel;
   private readonly console: OperatorConsole;
   private readonly live: LiveSource;
@@ -68,6 +70,8 @@ class Twin {
     this.buildings = new Buildings(this.stage, model);
     this.overlays = new Overlays(model, this.buildings);
     this.markers = new AlarmMarkers(model, this.buildings);
+    this.glyphs = new MeterGlyphs(model, this.buildings, this.stage.scene);
+    this.buildings.onFloorsMoved = () => this.glyphs.layout();
     this.live = new LiveSource({
       siteId: model.site.id, meters: model.meters,
       balances: caps.has('listTenantAccounts') ? () => this.balances() : undefined,
@@ -89,6 +93,7 @@ class Twin {
         this.stage.requestRender();
       },
       labels: (on) => { this.overlays.allLabels = on; this.overlays.updateLabels(this.selectedUnitId); this.stage.requestRender(); },
+      meters: (on) => { this.glyphs.mesh.visible = on; this.recolour(false); this.stage.requestRender(); },
       find: (unit) => this.select(unit, true),
       logout: () => { logout(); location.reload(); },
     });
@@ -220,6 +225,13 @@ class Twin {
       }
       this.legend.append(el('div', { class: 'legend-item' }, el('span', { class: 'swatch', style: 'background:#b9c0c8' }), 'no data'));
     }
+    if (this.glyphs.mesh.visible) {
+      this.legend.append(el('strong', {}, 'Meters'));
+      for (const [kind, colour] of Object.entries(KIND_COLOURS)) {
+        this.legend.append(el('div', { class: 'legend-item' },
+          el('span', { class: 'swatch', style: `background:#${colour.toString(16).padStart(6, '0')}` }), kind));
+      }
+    }
   }
 
   private wirePointer(canvas: HTMLCanvasElement): void {
@@ -230,6 +242,8 @@ class Twin {
       const alarmId = this.markers.pick(this.stage.camera, canvas, e.clientX, e.clientY);
       const alarm = alarmId ? this.state.alarms.get(alarmId) : undefined;
       if (alarm) return this.flyToAlarm(alarm);
+      const meter = this.glyphs.pick(this.stage.camera, canvas, e.clientX, e.clientY);
+      if (meter) return this.openMeter(meter);
       const unitId = this.buildings.pick(e.clientX, e.clientY);
       this.select(unitId ? this.model.unitsById.get(unitId) ?? null : null);
     });
@@ -259,6 +273,22 @@ class Twin {
     }
     this.overlays.updateLabels(this.selectedUnitId);
     this.stage.requestRender();
+  }
+
+  /** A meter's panel: its unit's, its floor's, or its building's (or the site's) meters with it chosen. */
+  private openMeter(meter: Meter): void {
+    const unit = meter.unitId ? this.model.unitsById.get(meter.unitId) : undefined;
+    if (unit) {
+      this.select(unit);
+      this.panel.show(unit, meter.id);
+      return;
+    }
+    this.select(null);
+    const floor = meter.floorId ? this.model.floorsById.get(meter.floorId) : undefined;
+    if (floor) return this.panel.showFloor(floor, meter.id);
+    const building = this.model.buildings.find((b) => b.id === meter.buildingId);
+    const peers = this.model.meters.filter((m) => !m.unitId && !m.floorId && (m.buildingId ?? null) === (meter.buildingId ?? null));
+    this.panel.showMeters(building?.name ?? this.model.site.name, building ? 'building meters' : 'site meters', peers, meter.id);
   }
 
   private flyToUnit(unitId: string): void {
@@ -312,6 +342,7 @@ class Twin {
       pickAt: (x: number, y: number) => this.buildings.pick(x, y),
       selectedUnitId: () => this.selectedUnitId,
       markerCount: () => this.markers.count,
+      meterGlyphCount: () => this.glyphs.count,
       flyToUnitId: (unitId: string) => this.flyToUnit(unitId),
       controlsResting: () => !this.stage.controls.active,
       rotate: (deg: number) => void this.stage.controls.rotate((deg * Math.PI) / 180, 0, false),

@@ -64,6 +64,14 @@ export class UnitPanel {
     this.body(meters, (m) => this.showFloor(floor, m));
   }
 
+  /** Meters of a building or the whole site, which belong to no floor. */
+  showMeters(title: string, subtitle: string, meters: Meter[], meterId?: string): void {
+    this.unitId = null;
+    this.choose(meters, meterId);
+    this.open(el('h2', {}, title), subtitle);
+    this.body(meters, (m) => this.showMeters(title, subtitle, meters, m));
+  }
+
   hide(): void {
     this.unitId = null;
     this.destroyCharts();

@@ -10,6 +10,7 @@ export interface ToolbarActions {
   isolate(floorId: string | null): void;
   environment(on: boolean): void;
   labels(on: boolean): void;
+  meters(on: boolean): void;
   find(unit: Unit): void;
   logout(): void;
 }
@@ -73,6 +74,7 @@ export class Toolbar {
       explode,
       environment,
       toggle('labels', 'All labels', actions.labels),
+      toggle('meters', 'Meters', actions.meters),
       search, list,
       el('span', { class: 'spacer' }),
       status,

@@ -94,6 +94,8 @@ class TwinBrowserTest {
       assertEquals(17, floorsInModel);
       assertEquals(floorsInModel, ((Number) page.evaluate("window.__twin.floorCount")).longValue());
       assertEquals(count("SELECT count(*) AS n FROM unit"), ((Number) page.evaluate("window.__twin.unitCount")).longValue());
+      assertEquals(count("SELECT count(*) AS n FROM meter"), ((Number) page.evaluate("window.__twin.meterGlyphCount()")).longValue(),
+        "every meter has its glyph in place");
       // Drawn, and coloured by the first live values (polled or pushed) so the screenshot shows the metric.
       page.waitForFunction("window.__twin.frames() > 0 && window.__twin.metersWithValues() >= 100", null,
         new Page.WaitForFunctionOptions().setTimeout(60_000));
