@@ -69,6 +69,7 @@ public final class Application {
   private io.gridledger.simulator.DeviceSimulator simulator;
   private long activityTimer = -1;
   private io.gridledger.control.RelayControlService relayControl;
+  private io.gridledger.ledger.LedgerService ledger;
 
   public Application(Vertx vertx, GridledgerConfig config) {
     this.vertx = vertx;
@@ -212,6 +213,9 @@ public final class Application {
       auth.getInteger("loginMaxAttemptsPerAddress"), auth.getInteger("loginWindowSeconds"));
     SiteImporter importer = new SiteImporter(pool);
     SiteAccess siteAccess = new SiteAccess(pool);
+    ledger = new io.gridledger.ledger.PostgresLedger(vertx, pool, config.section("ledger"));
+    io.gridledger.payment.Payments payments = new io.gridledger.payment.Payments(vertx, pool, ledger,
+      config.section("payments"), config.section("demo").getBoolean("enabled"));
     apiServer = new ApiServer(config.section("http"), pool, new Authenticator(tokens, apiKeys), owner -> List.of(
       new AuthHandlers(vertx, new UserStore(pool), apiKeys, tokens, hasher, limiter),
       new SiteHandlers(pool, importer),
@@ -225,7 +229,9 @@ public final class Application {
       new AlarmHandlers(pool),
       new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl),
       new io.gridledger.tariff.TariffHandlers(pool, siteAccess), new io.gridledger.tariff.TariffAssignmentHandlers(pool, siteAccess),
-      new io.gridledger.tariff.TariffQuotes(pool, siteAccess)));
+      new io.gridledger.tariff.TariffQuotes(pool, siteAccess),
+      new io.gridledger.ledger.AccountHandlers(pool, ledger), new io.gridledger.ledger.TrialBalanceHandler(pool),
+      new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl"))));
     apiServer.web(new io.gridledger.web.WebRoutes(config.section("demo").getBoolean("enabled")));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
@@ -255,6 +261,11 @@ public final class Application {
 
   public MeterDirectory meterDirectory() {
     return meterDirectory;
+  }
+
+  /** The ledger, for capabilities that move money (billing, prepaid) and for tests. */
+  public io.gridledger.ledger.LedgerService ledger() {
+    return ledger;
   }
 
   public Pool pool() {

@@ -32,6 +32,7 @@ public final class ApiServer extends VerticleBase {
   private final Authenticator authenticator;
   private final Function<io.vertx.core.Vertx, List<OperationBinder>> binders;
   private HttpServer server;
+  private List<OperationBinder> bound = List.of();
   private io.gridledger.web.WebRoutes web;
 
   public ApiServer(JsonObject httpConfig, Pool pool, Authenticator authenticator,
@@ -67,7 +68,8 @@ public final class ApiServer extends VerticleBase {
 
   private Router apiRouter(OpenAPIContract contract) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    binders.apply(vertx).forEach(binder -> binder.bind(builder));
+    bound = binders.apply(vertx);
+    bound.forEach(binder -> binder.bind(builder));
     List<String> unbound = builder.getRoutes().stream()
       .filter(route -> route.getHandlers().isEmpty())
       .map(OpenAPIRoute::getOperation)
@@ -89,6 +91,7 @@ public final class ApiServer extends VerticleBase {
       web.mount(vertx, root);
     }
     new OperationsRoutes(vertx, pool).mount(root);
+    bound.forEach(binder -> binder.mountPublic(root));
     root.route(API_BASE + "/*").handler(BodyHandler.create(false)
       .setBodyLimit(httpConfig.getInteger("bodyLimitBytes")));
     root.route(API_BASE + "/*").handler(authenticator);

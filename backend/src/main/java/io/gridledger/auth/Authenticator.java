@@ -6,12 +6,14 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Establishes who is calling before any API handler runs: a Bearer JWT or an X-API-Key. Everything under /api/v1
- * needs one, except the login operation itself. Authorisation of the object touched happens in each handler.
+ * needs one, except the login operation itself and signed payment webhooks. Authorisation of the object touched happens in each handler.
  */
 public final class Authenticator implements Handler<RoutingContext> {
 
   public static final String PRINCIPAL_KEY = "gridledger.principal";
   private static final String LOGIN_PATH = "/api/v1/auth/token";
+  /** Operations whose caller proves itself otherwise: payment providers sign their webhooks. */
+  private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of(LOGIN_PATH, "/api/v1/payments/webhooks/stripe");
 
   private final TokenService tokens;
   private final ApiKeyStore apiKeys;
@@ -31,7 +33,7 @@ public final class Authenticator implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    if (LOGIN_PATH.equals(rc.normalizedPath())) {
+    if (PUBLIC_PATHS.contains(rc.normalizedPath())) {
       rc.next();
       return;
     }

@@ -77,6 +77,18 @@ public final class ConfigDefaults {
         .put("devices", true))
       .put("log", new JsonObject()
         .put("format", "json")
-        .put("level", "INFO"));
+        .put("level", "INFO"))
+      .put("ledger", new JsonObject()
+        .put("maxBatchTransfers", 5000)
+        .put("walletCreditLimitMinor", 0)
+        .put("walletLowBalanceMinor", 1000))
+      .put("payments", new JsonObject()
+        .put("sandboxEnabled", false)
+        .put("returnUrl", null)
+        .put("stripeSecretKey", null)
+        .put("stripeWebhookSecret", null)
+        .put("stripeApiBase", "https://api.stripe.com")
+        .put("stripeWebhookToleranceSeconds", 300)
+        .put("stripeTimeoutMs", 10_000));
   }
 }

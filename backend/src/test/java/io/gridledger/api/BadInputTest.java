@@ -26,9 +26,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class BadInputTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
-  private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command",
-      "tariff", "tariff_version");
+  private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
+    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up");
 
   private static TestBackend backend;
   private static ContractHttp http;
@@ -356,6 +355,54 @@ class BadInputTest {
       + "/commands", open);
     refused(422, "critical-load", "/overrideCriticalLoad", "createMeterCommand", "POST", "/meters/" + critical
       + "/commands", open.copy().put("overrideCriticalLoad", false));
+  }
+
+  @Test
+  @DisplayName("top-ups, adjustments, statements, the trial balance and webhooks refuse bad input precisely and write nothing")
+  void ledgerInput() {
+    String wallet = call("listTenantAccounts", "GET", "/tenants/" + sites.a.get("tenant1") + "/accounts", null)
+      .json().getJsonArray("items").getJsonObject(0).getString("id");
+    String topUps = "/accounts/" + wallet + "/top-ups";
+    String adjustments = "/accounts/" + wallet + "/adjustments";
+    JsonObject cash = new JsonObject().put("amountMinor", 1000).put("provider", "cash");
+    refusedWith(400, "validation-failed", "Idempotency-Key", "createTopUp", topUps, cash, Map.of());
+    refusedWith(400, "validation-failed", "Idempotency-Key", "createTopUp", topUps, cash, Map.of("Idempotency-Key", ""));
+    refusedWith(400, "validation-failed", "/amountMinor", "createTopUp", topUps, cash.copy().put("amountMinor", 0), key());
+    refusedWith(400, "validation-failed", "/amountMinor", "createTopUp", topUps, cash.copy().put("amountMinor", "ten"), key());
+    refusedWith(400, "validation-failed", "/amountMinor", "createTopUp", topUps, cash.copy().put("amountMinor", 100_000_001), key());
+    refusedWith(400, "validation-failed", "/provider", "createTopUp", topUps, cash.copy().put("provider", "paypal"), key());
+    refusedWith(400, "validation-failed", "/tip", "createTopUp", topUps, cash.copy().put("tip", 5), key());
+    refusedWith(422, "provider-unavailable", "/provider", "createTopUp", topUps, cash.copy().put("provider", "sandbox"), key());
+    refusedWith(422, "provider-unavailable", "/provider", "createTopUp", topUps, cash.copy().put("provider", "stripe"), key());
+    JsonObject adjustment = new JsonObject().put("amountMinor", 100).put("reason", "goodwill");
+    refusedWith(400, "validation-failed", "Idempotency-Key", "createAdjustment", adjustments, adjustment, Map.of());
+    refusedWith(400, "validation-failed", "/reason", "createAdjustment", adjustments, adjustment.copy().put("reason", ""), key());
+    refusedWith(400, "validation-failed", "/amountMinor", "createAdjustment", adjustments,
+      adjustment.copy().put("amountMinor", 1.5), key());
+    refusedWith(422, "invalid-adjustment", "/reason", "createAdjustment", adjustments, adjustment.copy().put("reason", " \t "), key());
+    refusedWith(422, "invalid-adjustment", "/amountMinor", "createAdjustment", adjustments,
+      adjustment.copy().put("amountMinor", 0), key());
+    refused(400, "invalid-cursor", "cursor", "listAccountTransactions", "GET", "/accounts/" + wallet + "/transactions?cursor="
+      + b64("seq:many"), null);
+    refused(400, "validation-failed", "accountId", "getAccount", "GET", "/accounts/42", null);
+    refused(400, "validation-failed", "siteId", "getTrialBalance", "GET", "/finance/trial-balance?siteId=everywhere", null);
+    Response notJson = unchanged(() -> http.call("receiveStripeWebhook", "POST", "/payments/webhooks/stripe", null,
+      "{\"id\": ", "application/json", Map.of("Stripe-Signature", "t=1,v1=00")));
+    assertProblem(notJson, 400, "malformed-json", null);
+    Response unsigned = unchanged(() -> http.call("receiveStripeWebhook", "POST", "/payments/webhooks/stripe", null,
+      "{\"id\": \"evt_1\", \"type\": \"checkout.session.completed\"}", "application/json", Map.of()));
+    assertProblem(unsigned, 401, "unauthorized", null);
+  }
+
+  private static Map<String, String> key() {
+    return Map.of("Idempotency-Key", UUID.randomUUID().toString());
+  }
+
+  /** A POST as admin with the given headers: asserts the problem and that the database is unchanged. */
+  private static void refusedWith(int status, String slug, String field, String operationId, String path, JsonObject body,
+                                  Map<String, String> headers) {
+    Response r = unchanged(() -> http.call(operationId, "POST", path, admin, body.encode(), "application/json", headers));
+    assertProblem(r, status, slug, field);
   }
 
   // --- helpers ---

@@ -151,6 +151,7 @@ class ContractTest {
     exerciseMetering(succeeded);
     exerciseControl(succeeded);
     String tariffId = exerciseTariffs(succeeded, siteId, tenantId, meterId);
+    exerciseLedger(succeeded);
 
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
@@ -230,6 +231,30 @@ class ContractTest {
     ok(succeeded, "listMeterCommands", http.call("listMeterCommands", "GET", "/meters/" + meterId + "/commands?limit=5",
       admin, null));
     ok(succeeded, "getMeterRelay", http.call("getMeterRelay", "GET", "/meters/" + meterId + "/relay", admin, null));
+  }
+
+  /** A tenant's accounts, a cash top-up, an adjustment, the statement, the trial balance and a signed Stripe event. */
+  private void exerciseLedger(Set<String> succeeded) {
+    String siteId = sites.a.get("site").toString();
+    String wallet = ok(succeeded, "listTenantAccounts", http.call("listTenantAccounts", "GET", "/tenants/"
+      + sites.a.get("tenant1") + "/accounts", admin, null)).json().getJsonArray("items").getJsonObject(0).getString("id");
+    ok(succeeded, "getAccount", http.call("getAccount", "GET", "/accounts/" + wallet, admin, null));
+    JsonObject topUp = ok(succeeded, "createTopUp", http.call("createTopUp", "POST", "/accounts/" + wallet + "/top-ups",
+      admin, new JsonObject().put("amountMinor", 5000).put("provider", "cash").put("reference", "receipt 1").encode(),
+      "application/json", java.util.Map.of("Idempotency-Key", "contract-top-up"))).json();
+    ok(succeeded, "getTopUp", http.call("getTopUp", "GET", "/top-ups/" + topUp.getString("id"), admin, null));
+    ok(succeeded, "createAdjustment", http.call("createAdjustment", "POST", "/accounts/" + wallet + "/adjustments", admin,
+      new JsonObject().put("amountMinor", -250).put("reason", "Meter reading corrected").encode(), "application/json",
+      java.util.Map.of("Idempotency-Key", "contract-adjustment")));
+    ok(succeeded, "listAccountTransactions", http.call("listAccountTransactions", "GET", "/accounts/" + wallet
+      + "/transactions?limit=1", admin, null));
+    ok(succeeded, "getTrialBalance", http.call("getTrialBalance", "GET", "/finance/trial-balance?siteId=" + siteId, admin, null));
+    String event = new JsonObject().put("id", "evt_contract").put("object", "event").put("type", "customer.created")
+      .put("data", new JsonObject().put("object", new JsonObject().put("id", "cus_1"))).encode();
+    String signature = io.gridledger.payment.WebhookSignature.header(TestBackend.STRIPE_WEBHOOK_SECRET,
+      System.currentTimeMillis() / 1000, event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    ok(succeeded, "receiveStripeWebhook", http.call("receiveStripeWebhook", "POST", "/payments/webhooks/stripe", null,
+      event, "application/json", java.util.Map.of("Stripe-Signature", signature)));
   }
 
   /** Intervals and their alarms are derived after the readings are stored; wait (bounded) for the quarantine alarm. */

@@ -36,9 +36,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class SecurityTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
-  private static final List<String> TABLES =
-    List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter", "app_user", "api_key", "meter_command",
-      "tariff", "tariff_version");
+  private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
+    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -80,6 +79,10 @@ class SecurityTest {
     commandOfMainA = relayCommand(sites.a.get("mainMeter"));
     siteB.put("tariffId", createTariff(sites.b.get("site"), "Site B power"));
     siteATariff = createTariff(sites.a.get("site"), "Site A power, assigned to no tenant");
+    siteB.put("accountId", walletOf(sites.b.get("tenant1")));
+    siteB.put("topUpId", cashTopUp(siteB.get("accountId")));
+    walletA2 = walletOf(sites.a.get("tenant2"));
+    topUpA2 = cashTopUp(walletA2);
   }
 
   /** A relay command on the meter, finished (failed: its gateway is not connected), by the admin. */
@@ -118,6 +121,24 @@ class SecurityTest {
         .put("rate", "0.25")));
   }
 
+  private static UUID walletA2;
+  private static UUID topUpA2;
+
+  /** The tenant's wallet, opened through the API as an admin. */
+  private static UUID walletOf(UUID tenantId) {
+    Response r = http.call("listTenantAccounts", "GET", "/tenants/" + tenantId + "/accounts", admin, null);
+    assertEquals(200, r.status(), r.text());
+    return UUID.fromString(r.json().getJsonArray("items").getJsonObject(0).getString("id"));
+  }
+
+  private static UUID cashTopUp(UUID walletId) {
+    Response r = http.call("createTopUp", "POST", "/accounts/" + walletId + "/top-ups", admin,
+      new JsonObject().put("amountMinor", 1000).put("provider", "cash").encode(), "application/json",
+      Map.of("Idempotency-Key", "security-" + walletId));
+    assertEquals(201, r.status(), r.text());
+    return UUID.fromString(r.json().getString("id"));
+  }
+
   @AfterAll
   static void stop() {
     backend.close();
@@ -130,8 +151,9 @@ class SecurityTest {
     int expected = (int) ContractHttp.operations().stream().filter(op -> op.path().contains("{")).count();
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
-      "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2);
-    assertEquals(24, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+      "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2,
+      "accountId", walletA2, "topUpId", topUpA2);
+    assertEquals(30, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
       "commandId", commandOfMainA, "tariffId", siteATariff);
     assertEquals(18, assertEveryOperationNotFound(tenantA1, unoccupied),
@@ -378,7 +400,8 @@ class SecurityTest {
       Response r = op.id().equals("importReadingsCsv")
         ? http.call(op.id(), op.method(), path, token, "meter,register,ts,value,unit\nB-M1,energy_active_import,"
           + "2026-10-02T00:00:00Z,1,kWh\n", "text/plain", Map.of())
-        : http.call(op.id(), op.method(), path + validQuery(op.id()), token, op.hasBody() ? validBody(op.id(), ids) : null);
+        : http.call(op.id(), op.method(), path + validQuery(op.id()), token,
+          op.hasBody() ? validBody(op.id(), ids).encode() : null, "application/json", validHeaders(op.id()));
       if (r.status() != 404 || !r.json().getString("type").equals(PROBLEM + "not-found")) {
         leaks.add(op.id() + " " + op.method() + " " + path + " answered " + r.status() + ": " + r.text());
       }
@@ -410,6 +433,12 @@ class SecurityTest {
     return operationId.equals("getMeterConsumption") ? "?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z" : "";
   }
 
+  /** Required headers, so a refusal is about scope, not validation. */
+  private static Map<String, String> validHeaders(String operationId) {
+    return operationId.equals("createTopUp") || operationId.equals("createAdjustment")
+      ? Map.of("Idempotency-Key", "hijack-" + UUID.randomUUID()) : Map.of();
+  }
+
   /** A minimal body the contract accepts, so a refusal is about scope, not validation. */
   private static JsonObject validBody(String operationId, Map<String, UUID> ids) {
     String unitId = ids.getOrDefault("unitId", UUID.randomUUID()).toString();
@@ -439,6 +468,8 @@ class SecurityTest {
         .put("from", "2026-10-01").put("to", "2026-11-01");
       case "putSiteHolidays" -> new JsonObject().put("holidays", new JsonArray().add(new JsonObject()
         .put("date", "2040-01-01").put("name", "Hijacked")));
+      case "createAdjustment" -> new JsonObject().put("amountMinor", 100).put("reason", "Hijacked");
+      case "createTopUp" -> new JsonObject().put("amountMinor", 100).put("provider", "cash");
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;

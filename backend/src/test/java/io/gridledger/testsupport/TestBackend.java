@@ -21,6 +21,8 @@ public final class TestBackend implements AutoCloseable {
 
   public static final String ADMIN = "admin";
   public static final String PASSWORD = "correct horse battery";
+  /** The Stripe webhook endpoint secret every test backend verifies with (tests sign events with it). */
+  public static final String STRIPE_WEBHOOK_SECRET = "whsec_gridledger_test_secret";
   /** The lowest the hasher accepts: tests log in hundreds of times; production uses the 210,000 default. */
   private static final int TEST_HASH_ITERATIONS = 1000;
 
@@ -47,6 +49,7 @@ public final class TestBackend implements AutoCloseable {
       .put("db", new JsonObject().put("url", dbUrl).put("poolSize", 4))
       .put("mqtt", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
       .put("auth", new JsonObject().put("passwordHashIterations", TEST_HASH_ITERATIONS))
+      .put("payments", new JsonObject().put("stripeWebhookSecret", STRIPE_WEBHOOK_SECRET))
       .put("log", new JsonObject().put("format", "text"));
     config.mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
