@@ -203,7 +203,7 @@ class TwinBrowserTest {
     Page checkout = context.waitForPage(() -> page.click("[data-topup='2000']"));
     checkout.waitForSelector("form[action$='/confirm'] button", new Page.WaitForSelectorOptions().setTimeout(30_000));
     checkout.click("form[action$='/confirm'] button");
-    page.waitForFunction("b => window.__portal.balance() !== b", before,
+    page.waitForFunction("b => String(window.__portal.balance()) !== b", String.valueOf(before),
       new Page.WaitForFunctionOptions().setTimeout(30_000));
     assertEquals(before + 2000, ((Number) page.evaluate("window.__portal.balance()")).longValue());
     assertEquals(String.valueOf(before + 2000), page.getAttribute("#balance [data-balance]", "data-balance"));
