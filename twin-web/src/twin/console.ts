@@ -3,7 +3,7 @@
 import { api, ApiError, listAll, type Capabilities, type Session } from '../shared/api';
 import { clear, el, formatMoney, formatTime, notAvailable } from '../shared/dom';
 import type { Alarm } from '../shared/live';
-import type { SiteModel, Site } from '../shared/model';
+import { mapLimited, type SiteModel, type Site } from '../shared/model';
 import type { LiveState } from './metrics';
 
 type Tab = 'alarms' | 'health' | 'sites' | 'billruns' | 'arrears' | 'finance';
@@ -47,12 +47,20 @@ export class OperatorConsole {
     clear(this.body);
     switch (tab) {
       case 'alarms': return this.renderAlarms();
-      case 'health': return void this.renderHealth();
-      case 'sites': return void this.renderSites();
+      case 'health': return this.loading((t) => this.renderHealth(t));
+      case 'sites': return this.loading((t) => this.renderSites(t));
       case 'billruns': return this.body.append(this.caps.has('listBillRuns') ? el('p', {}, 'Bill runs are in the API documentation (/docs).') : notAvailable('Bill runs'));
-      case 'arrears': return void this.renderArrears();
-      case 'finance': return void this.renderFinance();
+      case 'arrears': return this.loading((t) => this.renderArrears(t));
+      case 'finance': return this.loading((t) => this.renderFinance(t));
     }
+  }
+
+  /** Renders into its own container: if the user switches tabs meanwhile, the late result lands nowhere visible. */
+  private loading(render: (target: HTMLElement) => Promise<void>): void {
+    const target = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    this.body.append(target);
+    void render(target).catch((e) => target.append(el('p', { class: 'error' }, (e as Error).message)))
+      .finally(() => target.firstChild?.remove());
   }
 
   /** The alarm list changed: redraw it if it is showing. */
@@ -104,8 +112,8 @@ export class OperatorConsole {
     return b;
   }
 
-  private async renderHealth(): Promise<void> {
-    const body = this.body;
+  private async renderHealth(target: HTMLElement): Promise<void> {
+    const body = target;
     try {
       const h = await api<{ offlineAfterSeconds: number; meters: { meterId: string; serial: string; protocol: string; online: boolean; lastSeenAt?: string | null; errorCount: number; lastError?: string | null }[]; gateways: { gateway: string; online: boolean; connected: boolean }[] }>(
         `/sites/${this.model.site.id}/device-health`);
@@ -131,42 +139,55 @@ export class OperatorConsole {
     }
   }
 
-  private async renderSites(): Promise<void> {
+  private async renderSites(target: HTMLElement): Promise<void> {
     const sites = await listAll<Site>('/sites');
     const list = el('ul', { class: 'sites' });
     for (const s of sites) {
       const a = el('a', { href: `/?site=${s.id}` }, s.name);
       list.append(el('li', { class: s.id === this.model.site.id ? 'current' : '' }, a, el('span', { class: 'muted' }, ` ${s.timeZone} · ${s.currency}`)));
     }
-    this.body.append(list);
+    target.append(list);
   }
 
-  private async renderArrears(): Promise<void> {
-    if (!this.caps.has('listTenantAccounts')) return void this.body.append(notAvailable('Accounts in arrears'));
+  private async renderArrears(target: HTMLElement): Promise<void> {
+    if (!this.caps.has('listTenantAccounts')) return void target.append(notAvailable('Accounts in arrears'));
     const rows: { tenant: string; owed: number; currency: string }[] = [];
-    for (const t of this.model.tenants) {
+    await mapLimited(this.model.tenants, 4, async (t) => {
       const accounts = await api<{ items: { kind: string; balanceMinor: number; currency: string }[] }>(`/tenants/${t.id}/accounts`);
       accounts.items.filter((a) => a.kind === 'tenant_receivable' && a.balanceMinor > 0)
         .forEach((a) => rows.push({ tenant: t.legalName, owed: a.balanceMinor, currency: a.currency }));
-    }
-    if (!rows.length) return void this.body.append(el('p', { class: 'muted' }, 'No tenant owes anything.'));
+    });
+    if (!rows.length) return void target.append(el('p', { class: 'muted' }, 'No tenant owes anything.'));
     const list = el('ul', {});
     rows.sort((a, b) => b.owed - a.owed).forEach((r) => list.append(el('li', {}, `${r.tenant}: ${formatMoney(r.owed, r.currency)}`)));
-    this.body.append(list);
+    target.append(list);
   }
 
-  private async renderFinance(): Promise<void> {
-    if (!this.caps.has('getTrialBalance')) return void this.body.append(notAvailable('Financial overview'));
+  /** The financial overview: balances by account kind, and the auditor's checks, from the trial balance. */
+  private async renderFinance(target: HTMLElement): Promise<void> {
+    if (!this.caps.has('getTrialBalance')) return void target.append(notAvailable('Financial overview'));
     try {
-      const tb = await api<Record<string, unknown>>(`/finance/trial-balance?siteId=${this.model.site.id}`);
-      const list = el('ul', {});
-      for (const [k, v] of Object.entries(tb)) {
-        if (v === null || typeof v !== 'object') list.append(el('li', {}, `${k}: ${String(v)}`));
-        else if (Array.isArray(v)) list.append(el('li', {}, `${k}: ${v.length}`));
+      const tb = await api<TrialBalance>(`/finance/trial-balance?siteId=${this.model.site.id}`);
+      const kinds = el('ul', { class: 'rows' });
+      for (const k of tb.kinds) {
+        kinds.append(el('li', {}, el('span', {}, `${k.kind.replace(/_/g, ' ')} (${k.accounts})`), el('strong', {}, formatMoney(k.balanceMinor, k.currency))));
       }
-      this.body.append(el('h3', {}, 'Trial balance'), list);
+      const checks = el('p', { class: tb.balanced ? 'muted' : 'error', 'data-balanced': String(tb.balanced) },
+        `${tb.balanced ? 'Ledger balanced' : 'Ledger NOT balanced'}: ${tb.accountsChecked} accounts, ${tb.transfersChecked} transfers checked`,
+        tb.mismatches.length ? `, ${tb.mismatches.length} account mismatches` : '',
+        tb.unbalancedTransfers.length ? `, ${tb.unbalancedTransfers.length} unbalanced transfers` : '');
+      const totals = tb.currencies.map((c) => `${c.currency}: debits ${formatMoney(c.debitsMinor, c.currency)} = credits ${formatMoney(c.creditsMinor, c.currency)}`);
+      target.append(el('h3', {}, 'Balances by account kind'), kinds.childElementCount ? kinds : el('p', { class: 'muted' }, 'No accounts yet.'),
+        el('h3', {}, 'Trial balance'), checks, ...totals.map((t) => el('p', { class: 'muted' }, t)));
     } catch (e) {
-      this.body.append(el('p', { class: 'error' }, `Trial balance unavailable: ${(e as Error).message}`));
+      target.append(el('p', { class: 'error' }, `Trial balance unavailable: ${(e as Error).message}`));
     }
   }
+}
+
+interface TrialBalance {
+  balanced: boolean; accountsChecked: number; transfersChecked: number;
+  currencies: { currency: string; debitsMinor: number; creditsMinor: number }[];
+  kinds: { kind: string; currency: string; accounts: number; balanceMinor: number }[];
+  mismatches: unknown[]; unbalancedTransfers: unknown[];
 }

@@ -56,6 +56,7 @@ class Twin {
   private selectedUnitId: string | null = null;
   private readonly colour = new THREE.Color();
   private costsAt = 0;
+  private readonly walletIds = new Set<string>();
   private readonly outline = new THREE.LineBasicMaterial({ color: 0xff00aa, depthTest: false });
 
   constructor(app: HTMLElement, private readonly model: SiteModel, caps: Capabilities, session: Session) {
@@ -100,6 +101,8 @@ class Twin {
     this.wirePointer(canvas);
     this.live.on((m) => this.onLive(m));
     void this.live.start();
+    // Wallets once at the start, whatever the transport: they name the accounts whose pushes colour the units.
+    if (caps.has('listTenantAccounts')) void this.balances().then((ms) => ms.forEach((b) => this.onLive(b)));
     void this.refreshEnergy();
     setInterval(() => void this.refreshEnergy(), ENERGY_REFRESH_MS);
     setInterval(() => this.paintStatus(), 1000);
@@ -133,7 +136,10 @@ class Twin {
         this.panel.relay(m.meterId, m.state);
         break;
       case 'balance':
-        this.state.walletStatus.set(m.tenantId, { status: m.status, balanceMinor: m.balanceMinor, currency: m.currency });
+        // Only prepaid wallets colour the units; a receivable's or a postpaid tenant's message is not a wallet status.
+        if (this.walletIds.has(m.accountId)) {
+          this.state.walletStatus.set(m.tenantId, { status: m.status, balanceMinor: m.balanceMinor, currency: m.currency });
+        }
         break;
       case 'interval':
         // The hub says new intervals were stored: today's energy of a unit meter moved.
@@ -150,7 +156,8 @@ class Twin {
     const wallets = await mapLimited(this.model.tenants, 4, async (t): Promise<LiveMessage | null> => {
       try {
         const res = await api<{ items: { id: string; kind: string; balanceMinor: number; currency: string; status: string }[] }>(`/tenants/${t.id}/accounts`);
-        const w = res.items.find((a) => a.kind === 'tenant_wallet');
+        const w = t.billingMode === 'prepaid' ? res.items.find((a) => a.kind === 'tenant_wallet') : undefined;
+        if (w) this.walletIds.add(w.id);
         return w ? { type: 'balance', tenantId: t.id, accountId: w.id, balanceMinor: w.balanceMinor, currency: w.currency, status: w.status } : null;
       } catch {
         return null; // one tenant's accounts failing does not hide the others

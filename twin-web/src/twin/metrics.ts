@@ -39,7 +39,7 @@ export interface Metric {
 
 const RAMP = [0x2c7bb6, 0x00a6ca, 0x00ccbc, 0x90eb9d, 0xffff8c, 0xf9d057, 0xf29e2e, 0xe76818, 0xd7191c].map((c) => new THREE.Color(c));
 const CATEGORY: Record<string, number> = {
-  active: 0x2ecc71, low: 0xf39c12, exhausted: 0xd7263d, none: 0x8fd3a8, info: 0x2e86de, warning: 0xf39c12, critical: 0xd7263d,
+  active: 0x2ecc71, low: 0xf39c12, exhausted: 0xd7263d, postpaid: 0x7f8fa6, none: 0x8fd3a8, info: 0x2e86de, warning: 0xf39c12, critical: 0xd7263d,
 };
 
 function ramp(t: number, out: THREE.Color): THREE.Color {
@@ -64,7 +64,7 @@ function categorical(id: MetricId, label: string, value: (u: Unit) => string | n
   return {
     id, label, unavailable, value,
     colour: (v, _r, out) => (typeof v === 'string' && CATEGORY[v] !== undefined ? out.setHex(CATEGORY[v]) : null),
-    legend: () => names.map((n) => ({ colour: `#${new THREE.Color(CATEGORY[n]).getHexString()}`, text: n === 'none' ? 'no alarm' : n })),
+    legend: () => names.map((n) => ({ colour: `#${new THREE.Color(CATEGORY[n]).getHexString()}`, text: n === 'none' ? 'no alarm' : n === 'postpaid' ? 'postpaid (billed, no wallet)' : `${n}` })),
     format: (v) => (v == null ? '–' : String(v)),
   };
 }
@@ -94,8 +94,9 @@ export function metrics(model: SiteModel, state: LiveState, ledger: boolean, tar
     }, tariffs ? null : 'Costs need the tariff API, which this server does not offer yet.'),
     categorical('balance', 'Balance status', (u) => {
       const t = model.tenantByUnit.get(u.id);
-      return t ? (state.walletStatus.get(t.id)?.status ?? null) : null;
-    }, ['active', 'low', 'exhausted'], ledger ? null : 'Balances need the ledger API, which this server does not offer yet.'),
+      if (!t) return null;
+      return t.billingMode === 'postpaid' ? 'postpaid' : (state.walletStatus.get(t.id)?.status ?? null);
+    }, ['active', 'low', 'exhausted', 'postpaid'], ledger ? null : 'Balances need the ledger API, which this server does not offer yet.'),
     categorical('alarms', 'Alarm state', (u) => {
       let worst = 'none';
       for (const a of state.alarms.values()) {
