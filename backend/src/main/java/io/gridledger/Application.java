@@ -244,6 +244,7 @@ public final class Application {
     live = new io.gridledger.live.LiveService(io.gridledger.live.LiveSettings.from(config.section("live"),
       config.section("redis")), tokens, apiKeys, new io.gridledger.site.SiteTopology(pool));
     apiServer.webSockets(live);
+    apiServer.web(new io.gridledger.web.WebRoutes(config.section("demo").getBoolean("enabled")));
     return vertx.deployVerticle(apiServer).mapEmpty();
   }
 

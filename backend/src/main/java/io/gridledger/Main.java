@@ -103,10 +103,12 @@ public final class Main {
     String base = http.getString("publicUrl") != null ? http.getString("publicUrl") : "http://localhost:" + port;
     System.out.println();
     System.out.println("  Gridledger demo is running");
+    System.out.println("    3D twin (operators)   " + base + "/");
+    System.out.println("    tenant portal         " + base + "/portal");
     System.out.println("    API docs (Swagger UI) " + base + "/docs");
     System.out.println("    contract              " + base + "/openapi.yaml");
     System.out.println("    health                " + base + "/health");
-    System.out.println("    logins                admin / admin   tenant1 .. tenantN / demo");
+    System.out.println("    logins                admin / admin (twin)   tenant1 .. tenant51 / demo (portal)");
     System.out.println("    token                 curl -s -XPOST " + base
       + "/api/v1/auth/token -H 'Content-Type: application/json' -d '{\"username\":\"admin\",\"password\":\"admin\"}'");
     System.out.println();

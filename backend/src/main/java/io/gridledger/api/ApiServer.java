@@ -34,6 +34,7 @@ public final class ApiServer extends VerticleBase {
   private HttpServer server;
   private List<OperationBinder> bound = List.of();
   private WebSocketEndpoint webSockets;
+  private io.gridledger.web.WebRoutes web;
 
   public ApiServer(JsonObject httpConfig, Pool pool, Authenticator authenticator,
                    Function<io.vertx.core.Vertx, List<OperationBinder>> binders) {
@@ -46,6 +47,12 @@ public final class ApiServer extends VerticleBase {
   /** Serves {@code endpoint}'s WebSocket on this server (call before deployment). */
   public ApiServer webSockets(WebSocketEndpoint endpoint) {
     this.webSockets = endpoint;
+    return this;
+  }
+
+  /** Serves the twin and the tenant portal at / and /portal (call before deployment). */
+  public ApiServer web(io.gridledger.web.WebRoutes routes) {
+    this.web = routes;
     return this;
   }
 
@@ -104,6 +111,9 @@ public final class ApiServer extends VerticleBase {
     Router root = Router.router(vertx);
     root.route().handler(RequestLog::handle);
     root.route().handler(ApiServer::securityHeaders);
+    if (web != null) {
+      web.mount(vertx, root);
+    }
     new OperationsRoutes(vertx, pool).mount(root);
     bound.forEach(binder -> binder.mountPublic(root));
     if (webSockets != null) {

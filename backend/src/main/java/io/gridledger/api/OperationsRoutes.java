@@ -36,6 +36,7 @@ final class OperationsRoutes {
       }
     });
     root.get("/docs/*").handler(StaticHandler.create(SWAGGER_UI).setCachingEnabled(true));
+    // Without the twin's pages on the classpath (see io.gridledger.web.WebRoutes), / opens the API documentation.
     root.get("/").handler(rc -> rc.redirect("/docs/"));
   }
 
