@@ -152,6 +152,8 @@ export class LiveSource {
         this.mode = 'websocket';
         const topics = this.options.siteId ? [`site:${this.options.siteId}`] : [`tenant:${this.options.tenantId}`];
         socket.send(JSON.stringify({ op: 'subscribe', id: 'initial', topics }));
+        // The hub pushes alarm changes, not the alarms already open: those come from the REST list once.
+        void this.pollAlarms().catch((e) => console.warn('alarm list failed', e));
         break;
       }
       case 'reading':
