@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * An issued invoice or credit note as the ledger needs it. Amounts are integer minor units of {@code currency}, all
- * positive; a credit note's amounts are what it gives back.
+ * positive; a credit note's amounts are what it gives back. For a prepaid tenant the document is not a receivable:
+ * the wallet was charged interval by interval, and posting reconciles those charges with the final amount.
  *
  * @param documentId          the invoice or credit note id (the ledger transfer id derives from it)
  * @param kind                {@code invoice} or {@code credit_note}
@@ -15,6 +16,8 @@ import java.util.UUID;
  * @param tenantId            the tenant billed
  * @param number              the gapless document number, as printed
  * @param issuedAt            when it was issued (UTC)
+ * @param periodFrom          first site-local day of the billing period the document covers, inclusive
+ * @param periodTo            exclusive
  * @param dueDate             site-local due date (invoices; null for credit notes)
  * @param currency            ISO 4217
  * @param netByUtility        net amount (before tax) per utility: electricity, water, gas, heat, cooling
@@ -29,6 +32,8 @@ public record IssuedDocument(
   UUID tenantId,
   String number,
   Instant issuedAt,
+  LocalDate periodFrom,
+  LocalDate periodTo,
   LocalDate dueDate,
   String currency,
   Map<String, Long> netByUtility,
