@@ -1,14 +1,10 @@
 package io.gridledger.ingest.modbus;
 
-import com.ghgande.j2mod.modbus.ModbusIOException;
-import com.ghgande.j2mod.modbus.facade.ModbusTCPMaster;
-import com.ghgande.j2mod.modbus.procimg.InputRegister;
 import io.gridledger.ingest.DeviceActivity;
 import io.gridledger.ingest.IncomingReading;
 import io.gridledger.ingest.IngestService;
 import io.gridledger.ingest.MeterDirectory;
 import io.gridledger.ingest.MeterDirectory.MeterRef;
-import io.gridledger.ingest.ReadingBatchParser;
 import io.gridledger.simulator.modbus.RegisterMap;
 import io.gridledger.simulator.modbus.RegisterMapEntry;
 import io.vertx.core.Context;
@@ -16,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -64,15 +58,10 @@ public final class ModbusPollerVerticle extends VerticleBase {
   private final int timeoutMs;
   private final int retries;
   private final long backoffMs;
-  private final Map<String, Endpoint> endpoints = new HashMap<>();
-  private final Map<UUID, Polled> polled = new HashMap<>();
-  private static final long FLUSH_INTERVAL_MS = 250;
-  private static final int MAX_UNSENT_READINGS = 5_000;
-  private Map<String, List<IncomingReading>> unsent = new HashMap<>();
-  private int unsentCount;
-  private long flushTimer = -1;
+  private final Map<String, ModbusEndpoint> endpoints = new HashMap<>();
+  private final Map<UUID, PolledMeter> polled = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  private IngestService ingest;
+  private PolledReadingBatcher batcher;
 
   public ModbusPollerVerticle(MeterDirectory directory, Function<Vertx, IngestService> ingestFactory,
                               DeviceActivity activity) {
@@ -91,7 +80,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ingest = ingestFactory.apply(vertx);
+    batcher = new PolledReadingBatcher(vertx, ingestFactory.apply(vertx));
     consumers.add(vertx.eventBus().consumer(MeterDirectory.RELOADED, m -> refresh()));
     consumers.add(vertx.eventBus().<JsonObject>consumer(RELAY_ADDRESS, this::relayCommand));
     refresh();
@@ -100,8 +89,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(flushTimer);
-    flush();
+    batcher.close();
     consumers.forEach(MessageConsumer::unregister);
     polled.values().forEach(p -> vertx.cancelTimer(p.timer));
     polled.clear();
@@ -109,30 +97,11 @@ public final class ModbusPollerVerticle extends VerticleBase {
     endpoints.values().forEach(e -> closing.add(e.close()));
     endpoints.clear();
     // A device that does not answer must not hold up shutdown: give closing a bound, then let go.
-    return Future.join(closing).timeout(5, java.util.concurrent.TimeUnit.SECONDS)
+    return Future.join(closing).timeout(5, TimeUnit.SECONDS)
       .recover(e -> Future.succeededFuture());
   }
 
   // ---- the set of meters ----
-
-  /** One meter being polled: what it was set up from (to notice changes) and its read plan. */
-  private static final class Polled {
-    final MeterRef meter;
-    final String endpointKey;
-    final int unitId;
-    final RegisterMap map;
-    final List<ReadPlan.Block> plan;
-    long timer;
-    boolean busy;
-
-    Polled(MeterRef meter, String endpointKey, int unitId, RegisterMap map, List<ReadPlan.Block> plan) {
-      this.meter = meter;
-      this.endpointKey = endpointKey;
-      this.unitId = unitId;
-      this.map = map;
-      this.plan = plan;
-    }
-  }
 
   /** Applies the directory's current Modbus meters: starts, restarts or stops polling where they changed. */
   void refresh() {
@@ -152,7 +121,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
     }
     for (MeterRef m : wanted.values()) {
       if (!polled.containsKey(m.id())) {
-        Polled p = setUp(m);
+        PolledMeter p = setUp(m);
         if (p != null) {
           polled.put(m.id(), p);
         }
@@ -170,7 +139,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
     LOG.info("modbus polling meters={} endpoints={}", polled.size(), endpoints.size());
   }
 
-  private Polled setUp(MeterRef m) {
+  private PolledMeter setUp(MeterRef m) {
     JsonObject b = m.binding();
     String host = b.getString("host");
     Integer port = b.getInteger("port", 502);
@@ -189,8 +158,8 @@ public final class ModbusPollerVerticle extends VerticleBase {
     }
     List<ReadPlan.Block> plan = ReadPlan.plan(map, m.registers().keySet());
     String key = host + ":" + port;
-    endpoints.computeIfAbsent(key, k -> new Endpoint(host, port));
-    Polled p = new Polled(m, key, unitId, map, plan);
+    endpoints.computeIfAbsent(key, k -> new ModbusEndpoint(vertx, host, port, timeoutMs));
+    PolledMeter p = new PolledMeter(m, key, unitId, map, plan);
     if (plan.isEmpty()) {
       LOG.warn("modbus meter {}: register map {} defines none of its registers {}", m.serial(), mapName,
         m.registers().keySet());
@@ -205,18 +174,18 @@ public final class ModbusPollerVerticle extends VerticleBase {
 
   // ---- polling ----
 
-  private void poll(Polled p) {
+  private void poll(PolledMeter p) {
     if (p.busy) {
       return;   // the previous poll (with its retries) is still running: skip rather than queue up
     }
     p.busy = true;
-    Endpoint endpoint = endpoints.get(p.endpointKey);
-    withRetries(() -> endpoint.blocking(master -> readAll(master, p)), 0)
+    ModbusEndpoint endpoint = endpoints.get(p.endpointKey);
+    withRetries(() -> endpoint.blocking(p::readAll), 0)
       .recover(e -> {
         // a communication error (after the retries): counted for the meter, not a failure of the poller
         LOG.debug("modbus poll failed meter={} endpoint={}: {}", p.meter.serial(), p.endpointKey, e.toString());
         activity.error(p.meter.id(), "modbus " + p.endpointKey + " unit " + p.unitId + ": " + describe(e));
-        return Future.succeededFuture(new PollResult(Instant.now(), Map.of()));
+        return Future.succeededFuture(new PolledMeter.PollResult(Instant.now(), Map.of()));
       })
       .compose(result -> {
         Map<RegisterMapEntry, Double> values = result.values();
@@ -224,71 +193,13 @@ public final class ModbusPollerVerticle extends VerticleBase {
         if (values.isEmpty()) {
           return Future.succeededFuture();
         }
-        List<IncomingReading> endpointBatch = unsent.computeIfAbsent(p.endpointKey, k -> new ArrayList<>());
-        values.forEach((entry, value) -> endpointBatch.add(new IncomingReading(p.meter.serial(), entry.name(), pollTime,
+        List<IncomingReading> readings = new ArrayList<>(values.size());
+        values.forEach((entry, value) -> readings.add(new IncomingReading(p.meter.serial(), entry.name(), pollTime,
           value, entry.unit(), "good")));
-        unsentCount += values.size();
-        scheduleFlush();
+        batcher.add(p.endpointKey, readings);
         return Future.succeededFuture();
       })
       .onComplete(r -> p.busy = false);
-  }
-
-  /**
-   * Polled values are handed to ingest in batches a few times a second rather than one call per meter poll: at 1,000
-   * meters per second the per-call overhead was most of the poller's CPU. A crash loses at most one flush interval of
-   * polled values, which the next poll of the cumulative registers makes good.
-   */
-  private void scheduleFlush() {
-    if (flushTimer >= 0) {
-      return;
-    }
-    if (unsentCount >= MAX_UNSENT_READINGS) {
-      flush();
-      return;
-    }
-    flushTimer = vertx.setTimer(FLUSH_INTERVAL_MS, id -> {
-      flushTimer = -1;
-      flush();
-    });
-  }
-
-  private void flush() {
-    Map<String, List<IncomingReading>> batches = unsent;
-    unsent = new HashMap<>();
-    unsentCount = 0;
-    batches.forEach((endpointKey, batch) -> ingest.ingest(new ReadingBatchParser.Parsed(null, batch, List.of()),
-        "modbus", endpointKey, null)
-      .onFailure(e -> LOG.warn("modbus readings not stored endpoint={} count={} error={}", endpointKey, batch.size(),
-        e.getMessage())));
-  }
-
-  /** The values of one poll and when it began (the attempt that succeeded, not the first). */
-  private record PollResult(Instant at, Map<RegisterMapEntry, Double> values) {
-  }
-
-  private PollResult readAll(ModbusTCPMaster master, Polled p) throws Exception {
-    Instant at = Instant.now();
-    Map<RegisterMapEntry, Double> values = new java.util.LinkedHashMap<>();
-    for (ReadPlan.Block block : p.plan) {
-      InputRegister[] registers = block.function() == 3
-        ? master.readMultipleRegisters(p.unitId, block.start(), block.count())
-        : master.readInputRegisters(p.unitId, block.start(), block.count());
-      if (registers.length != block.count()) {
-        throw new IllegalStateException("asked for " + block.count() + " registers, got " + registers.length);
-      }
-      int[] words = new int[registers.length];
-      for (int i = 0; i < registers.length; i++) {
-        words[i] = registers[i].getValue();
-      }
-      for (RegisterMapEntry entry : block.entries()) {
-        double value = entry.decode(block.wordsOf(entry, words));
-        if (Double.isFinite(value)) {
-          values.put(entry, value);
-        }
-      }
-    }
-    return new PollResult(at, values);
   }
 
   private <T> Future<T> withRetries(java.util.function.Supplier<Future<T>> attempt, int done) {
@@ -312,7 +223,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
   /** Switches the meter's supply relay (the register map's relay coil, 0 by default): true closes (supplies). */
   public Future<Void> writeRelay(UUID meterId, boolean closed) {
     return onContext(() -> {
-      Polled p = polled.get(meterId);
+      PolledMeter p = polled.get(meterId);
       if (p == null) {
         return Future.failedFuture(new IllegalArgumentException("meter " + meterId + " is not a polled Modbus meter"));
       }
@@ -327,7 +238,7 @@ public final class ModbusPollerVerticle extends VerticleBase {
   /** The relay's state: true when closed (supplying). */
   public Future<Boolean> readRelay(UUID meterId) {
     return onContext(() -> {
-      Polled p = polled.get(meterId);
+      PolledMeter p = polled.get(meterId);
       if (p == null) {
         return Future.failedFuture(new IllegalArgumentException("meter " + meterId + " is not a polled Modbus meter"));
       }
@@ -364,80 +275,5 @@ public final class ModbusPollerVerticle extends VerticleBase {
     Promise<T> promise = Promise.promise();
     ctx.runOnContext(v -> action.get().onComplete(promise));
     return promise.future();
-  }
-
-  // ---- endpoints ----
-
-  @FunctionalInterface
-  interface MasterCall<T> {
-    T call(ModbusTCPMaster master) throws Exception;
-  }
-
-  /** One Modbus TCP endpoint: one master, used only from its own single worker thread. */
-  private final class Endpoint {
-    final String host;
-    final int port;
-    final WorkerExecutor worker;
-    ModbusTCPMaster master;   // touched only on the worker
-
-    Endpoint(String host, int port) {
-      this.host = host;
-      this.port = port;
-      // One thread: j2mod masters are not for concurrent use, and one device is asked one thing at a time.
-      this.worker = vertx.createSharedWorkerExecutor("gridledger-modbus-" + host + ":" + port + "-"
-        + UUID.randomUUID(), 1, 4L * timeoutMs + 10_000, TimeUnit.MILLISECONDS);
-    }
-
-    <T> Future<T> blocking(MasterCall<T> call) {
-      Callable<T> task = () -> {
-        if (Context.isOnEventLoopThread()) {
-          throw new IllegalStateException("j2mod must not run on an event-loop thread");
-        }
-        try {
-          if (master == null || !master.isConnected()) {
-            disconnect();
-            ModbusTCPMaster m = new ModbusTCPMaster(host, port, timeoutMs, false);
-            m.connect();
-            m.setRetries(0);   // retries are ours, with backoff; j2mod's default would multiply the timeout
-            master = m;
-          }
-          return call.call(master);
-        } catch (ModbusIOException | java.io.IOException e) {
-          disconnect();   // a broken or timed-out connection: open a fresh one next time
-          throw e;
-        }
-      };
-      return worker.executeBlocking(task, true);
-    }
-
-    private void disconnect() {
-      if (master != null) {
-        try {
-          master.disconnect();
-        } catch (RuntimeException ignored) {
-          // closing a broken socket
-        }
-        master = null;
-      }
-    }
-
-    Future<Void> close() {
-      try {
-        return worker.executeBlocking(() -> {
-          disconnect();
-          return null;
-        }, true).<Void>mapEmpty().eventually(worker::close);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // Vert.x is shutting down and closed the deployment's executor first: close the socket on any worker.
-        try {
-          return vertx.executeBlocking(() -> {
-            disconnect();
-            return null;
-          }, false).mapEmpty();
-        } catch (java.util.concurrent.RejectedExecutionException again) {
-          return Future.succeededFuture();
-        }
-      }
-    }
   }
 }
