@@ -8,6 +8,7 @@ import { showLogin } from '../shared/login';
 import type { Meter, Site, Tenant, Unit } from '../shared/model';
 import { Balance } from './balance';
 import { ConsumptionCard } from './consumption';
+import { InvoicesCard } from './invoices';
 
 async function start(): Promise<void> {
   const app = document.getElementById('app')!;
@@ -30,7 +31,7 @@ class Portal {
   private readonly balance: Balance;
   private readonly live: LiveSource;
 
-  constructor(app: HTMLElement, session: Session, tenant: Tenant, private readonly site: Site, private readonly meters: Meter[],
+  constructor(app: HTMLElement, session: Session, private readonly tenant: Tenant, private readonly site: Site, private readonly meters: Meter[],
               units: Unit[], caps: Capabilities) {
     const out = el('button', { class: 'link' }, 'Sign out');
     out.addEventListener('click', () => { logout(); location.reload(); });
@@ -66,8 +67,10 @@ class Portal {
   }
 
   private invoicesCard(caps: Capabilities): HTMLElement {
-    return el('section', { class: 'card', id: 'invoices' }, el('h2', {}, 'Invoices'),
-      caps.has('listInvoices') ? el('p', { class: 'muted' }, 'Your invoices are in the API (/docs).') : notAvailable('Invoices and PDF downloads'));
+    const card = el('section', { class: 'card', id: 'invoices' }, el('h2', {}, 'Invoices'));
+    if (caps.has('listInvoices', 'getInvoicePdf')) new InvoicesCard(card, this.tenant.id);
+    else card.append(notAvailable('Invoices and PDF downloads'));
+    return card;
   }
 
   private transactionsCard(caps: Capabilities): HTMLElement {

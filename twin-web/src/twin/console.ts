@@ -1,9 +1,11 @@
-// The operator console beside the twin: alarms (fly to, acknowledge, clear), meter health, sites, and the billing
-// and finance panels, which say plainly when this server does not offer their API yet.
+// The operator console beside the twin: alarms (fly to, acknowledge, clear), meter health, sites, bill runs, arrears
+// and the financial overview. A panel whose API this server does not offer says so plainly.
 import { api, ApiError, listAll, type Capabilities, type Session } from '../shared/api';
 import { clear, el, formatMoney, formatTime, notAvailable } from '../shared/dom';
 import type { Alarm } from '../shared/live';
 import { mapLimited, type SiteModel, type Site } from '../shared/model';
+import { BillRunsPanel } from './billRuns';
+import { renderArrears as renderArrearsFromStatements, renderFinanceOverview } from './finance';
 import type { LiveState } from './metrics';
 
 type Tab = 'alarms' | 'health' | 'sites' | 'billruns' | 'arrears' | 'finance';
@@ -21,6 +23,7 @@ export class OperatorConsole {
   private tab: Tab = 'alarms';
   private readonly body = el('div', { class: 'console-body' });
   private readonly tabs = new Map<Tab, HTMLButtonElement>();
+  private billRuns: BillRunsPanel | undefined;
 
   constructor(
     root: HTMLElement,
@@ -43,13 +46,15 @@ export class OperatorConsole {
 
   open(tab: Tab): void {
     this.tab = tab;
+    this.billRuns?.close();
+    this.billRuns = undefined;
     this.tabs.forEach((b, id) => b.classList.toggle('active', id === tab));
     clear(this.body);
     switch (tab) {
       case 'alarms': return this.renderAlarms();
       case 'health': return this.loading((t) => this.renderHealth(t));
       case 'sites': return this.loading((t) => this.renderSites(t));
-      case 'billruns': return this.body.append(this.caps.has('listBillRuns') ? el('p', {}, 'Bill runs are in the API documentation (/docs).') : notAvailable('Bill runs'));
+      case 'billruns': return this.loading((t) => this.renderBillRuns(t));
       case 'arrears': return this.loading((t) => this.renderArrears(t));
       case 'finance': return this.loading((t) => this.renderFinance(t));
     }
@@ -149,7 +154,15 @@ export class OperatorConsole {
     target.append(list);
   }
 
+  private async renderBillRuns(target: HTMLElement): Promise<void> {
+    if (!this.caps.has('listBillRuns', 'createBillRun')) return void target.append(notAvailable('Bill runs'));
+    this.billRuns = new BillRunsPanel(target, this.model.site.id, this.model.site.timeZone, this.session);
+    await this.billRuns.render();
+  }
+
+  /** Past-due receivables from the postpaid statements; without that API, receivable balances from the ledger. */
   private async renderArrears(target: HTMLElement): Promise<void> {
+    if (this.caps.has('getFinanceOverview', 'getTenantStatement')) return renderArrearsFromStatements(target, this.model);
     if (!this.caps.has('listTenantAccounts')) return void target.append(notAvailable('Accounts in arrears'));
     const rows: { tenant: string; owed: number; currency: string }[] = [];
     await mapLimited(this.model.tenants, 4, async (t) => {
@@ -165,6 +178,10 @@ export class OperatorConsole {
 
   /** The financial overview: balances by account kind, and the auditor's checks, from the trial balance. */
   private async renderFinance(target: HTMLElement): Promise<void> {
+    if (this.caps.has('getFinanceOverview')) {
+      await renderFinanceOverview(target, this.model)
+        .catch((e) => target.append(el('p', { class: 'error' }, `Financial overview unavailable: ${(e as Error).message}`)));
+    }
     if (!this.caps.has('getTrialBalance')) return void target.append(notAvailable('Financial overview'));
     try {
       const tb = await api<TrialBalance>(`/finance/trial-balance?siteId=${this.model.site.id}`);
