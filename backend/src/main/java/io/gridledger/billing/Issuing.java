@@ -94,8 +94,16 @@ final class Issuing {
         + "THEN $3::date END" + setNumber + " WHERE id = $1 AND status = '" + (number == null ? "finalized" : "draft")
         + "' RETURNING " + BillingStore.DOCUMENT_COLUMNS)
       .execute(args)
-      .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-        : receivables.postIssued(tx, BillingStore.document(rows.iterator().next())).map(v -> true));
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(false);
+        }
+        IssuedDocument doc = BillingStore.document(rows.iterator().next());
+        // The posting's failure rolls the issue back with it; the caller sees why, and may issue again later.
+        return receivables.postIssued(tx, doc).map(v -> true).recover(e -> Future.failedFuture(new Problem(503,
+          "posting-failed", "Service unavailable", "receivables did not post " + doc.number() + ": " + e.getMessage()
+          + "; it stays unissued, issue again", null)));
+      });
   }
 
   /**
