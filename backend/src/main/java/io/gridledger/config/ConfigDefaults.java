@@ -115,6 +115,11 @@ public final class ConfigDefaults {
         .put("graceMinutes", 60)
         .put("friendlyStart", "18:00")
         .put("friendlyEnd", "08:00")
-        .put("lowBalanceDefaultMinor", 1000));
+        .put("lowBalanceDefaultMinor", 1000))
+      .put("billing", new JsonObject()
+        .put("paymentTermsDays", 14)
+        .put("chunkTenants", 250)
+        .put("staleRunSeconds", 600)
+        .put("ratchetMonths", 12));
   }
 }

@@ -27,7 +27,8 @@ class BadInputTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
-    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up");
+    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up",
+    "bill_run", "invoice");
 
   private static TestBackend backend;
   private static ContractHttp http;
@@ -38,7 +39,8 @@ class BadInputTest {
 
   @BeforeAll
   static void start() {
-    backend = TestBackend.start();
+    // Billing without allocation or receivables, as a build before they are wired: its refusals are tested below.
+    backend = TestBackend.start(new JsonObject(), app -> app.billingCollaborators(null, null, java.time.Clock.systemUTC()));
     http = ContractHttp.of(backend);
     sites = TwoSites.create(backend);
     admin = backend.login(TestBackend.ADMIN);
@@ -49,6 +51,30 @@ class BadInputTest {
   @AfterAll
   static void stop() {
     backend.close();
+  }
+
+  @Test
+  @DisplayName("a bill run with a bad period is refused naming the field; without allocation wired it answers 503")
+  void badBillRuns() {
+    String site = sites.a.get("site").toString();
+    refused(400, "validation-failed", "/period", "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", site).put("period", "2026-13"));
+    refused(400, "validation-failed", null, "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", site).put("period", "2026-10").put("currency", "EUR"));
+    refused(422, "invalid-period", "/period", "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", site).put("period", "2026-10").put("from", "2026-10-01"));
+    refused(422, "invalid-period", "/period", "createBillRun", "POST", "/bill-runs", new JsonObject().put("siteId", site));
+    refused(422, "invalid-period", "/to", "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", site).put("from", "2026-10-01").put("to", "2026-10-01"));
+    refused(422, "invalid-period", "/to", "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", site).put("from", "2026-01-01").put("to", "2027-01-03"));
+    refused(404, "not-found", null, "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", UUID.randomUUID().toString()).put("period", "2026-10"));
+    refused(503, "billing-unavailable", null, "createBillRun", "POST", "/bill-runs",
+      new JsonObject().put("siteId", site).put("period", "2026-10"));
+    refused(400, "validation-failed", "status", "listInvoices", "GET", "/invoices?status=paid", null);
+    refused(404, "not-found", null, "reRateInvoice", "POST", "/invoices/" + UUID.randomUUID() + "/re-rate", null);
+    refused(404, "not-found", null, "finalizeBillRun", "POST", "/bill-runs/" + UUID.randomUUID() + "/finalize", null);
   }
 
   @Test

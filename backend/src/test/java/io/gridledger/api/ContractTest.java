@@ -28,10 +28,12 @@ class ContractTest {
   private static ContractHttp http;
   private static TwoSites sites;
   private static String admin;
+  private static final io.gridledger.billing.FixedAllocation allocation = new io.gridledger.billing.FixedAllocation();
 
   @BeforeAll
   static void start() {
-    backend = TestBackend.start();
+    backend = TestBackend.start(new JsonObject(), app -> app.billingCollaborators(allocation,
+      new io.gridledger.billing.RecordingReceivables(), java.time.Clock.systemUTC()));
     http = ContractHttp.of(backend);
     sites = TwoSites.create(backend);
     admin = backend.login(TestBackend.ADMIN);
@@ -152,6 +154,7 @@ class ContractTest {
     exerciseControl(succeeded);
     String tariffId = exerciseTariffs(succeeded, siteId, tenantId, meterId);
     exerciseLedger(succeeded);
+    exerciseBilling(succeeded);
 
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
@@ -255,6 +258,59 @@ class ContractTest {
       System.currentTimeMillis() / 1000, event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     ok(succeeded, "receiveStripeWebhook", http.call("receiveStripeWebhook", "POST", "/payments/webhooks/stripe", null,
       event, "application/json", java.util.Map.of("Stripe-Signature", signature)));
+  }
+
+  /**
+   * Site A's October for tenant a1: a run, its progress and list, the drafts, finalize, issue, the PDF, the CSV and a
+   * re-rate (nothing changed). Usage comes from the test's allocation; amounts are checked in BillRunTest.
+   */
+  private void exerciseBilling(Set<String> succeeded) {
+    UUID siteId = sites.a.get("site");
+    UUID tenantId = sites.a.get("tenant1");
+    JsonObject tariff = ok(succeeded, "createTariff", http.call("createTariff", "POST", "/sites/" + siteId + "/tariffs",
+      admin, new JsonObject().put("name", "Billing power").put("effectiveFrom", "2026-01-01")
+        .put("document", io.gridledger.billing.BillingFixture.tariffDocument()))).json();
+    ok(succeeded, "putTenantTariffs", http.call("putTenantTariffs", "PUT", "/tenants/" + tenantId + "/tariffs", admin,
+      new JsonObject().put("assignments", new JsonArray().add(new JsonObject().put("utility", "electricity")
+        .put("tariffId", tariff.getString("id")).put("effectiveFrom", "2026-01-01")))));
+    java.time.LocalDate oct = java.time.LocalDate.of(2026, 10, 1);
+    allocation.put(siteId, io.gridledger.billing.FixedAllocation.daily(tenantId, java.time.ZoneId.of("Europe/Berlin"),
+      oct, oct.plusMonths(1), io.gridledger.billing.FixedAllocation.same(31, 4000), "A-M1", 1000));
+    String runId = ok(succeeded, "createBillRun", http.call("createBillRun", "POST", "/bill-runs",
+      admin, new JsonObject().put("siteId", siteId.toString()).put("period", "2026-10"))).json().getString("id");
+    JsonObject run = null;
+    for (int attempt = 0; attempt < 300; attempt++) {
+      run = ok(succeeded, "getBillRun", http.call("getBillRun", "GET", "/bill-runs/" + runId, admin, null)).json();
+      if (run.getString("status").equals("completed")) {
+        break;
+      }
+      sleep(100);
+    }
+    assertEquals("completed", run.getString("status"), run.encode());
+    ok(succeeded, "listBillRuns", http.call("listBillRuns", "GET", "/bill-runs?siteId=" + siteId + "&limit=5", admin, null));
+    String invoiceId = ok(succeeded, "listInvoices", http.call("listInvoices", "GET", "/invoices?runId=" + runId
+      + "&status=draft&sort=-periodFrom", admin, null)).json().getJsonArray("items").getJsonObject(0).getString("id");
+    ok(succeeded, "finalizeBillRun", http.call("finalizeBillRun", "POST", "/bill-runs/" + runId + "/finalize", admin, null));
+    ok(succeeded, "issueBillRun", http.call("issueBillRun", "POST", "/bill-runs/" + runId + "/issue", admin, null));
+    ok(succeeded, "getInvoice", http.call("getInvoice", "GET", "/invoices/" + invoiceId, admin, null));
+    Response pdf = ok(succeeded, "getInvoicePdf", http.call("getInvoicePdf", "GET", "/invoices/" + invoiceId + "/pdf",
+      admin, null));
+    assertEquals("application/pdf", pdf.contentType());
+    Response csv = ok(succeeded, "exportBillRun", http.call("exportBillRun", "GET", "/bill-runs/" + runId + "/export",
+      admin, null));
+    assertTrue(csv.contentType().startsWith("text/csv"), csv.contentType());
+    JsonObject reRate = ok(succeeded, "reRateInvoice", http.call("reRateInvoice", "POST", "/invoices/" + invoiceId
+      + "/re-rate", admin, null)).json();
+    assertFalse(reRate.getBoolean("changed"), reRate.encode());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Intervals and their alarms are derived after the readings are stored; wait (bounded) for the quarantine alarm. */

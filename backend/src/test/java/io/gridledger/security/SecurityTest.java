@@ -37,7 +37,8 @@ class SecurityTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
-    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up");
+    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up",
+    "bill_run", "invoice");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -57,7 +58,9 @@ class SecurityTest {
     // Many logins come from 127.0.0.1 in this class; the per-address limit has its own backend below.
     // One attempt per relay command: the fixture's commands (no gateway is connected) end before any snapshot.
     backend = TestBackend.start(new JsonObject().put("auth", new JsonObject().put("loginMaxAttemptsPerAddress", 1000))
-      .put("control", new JsonObject().put("maxAttempts", 1)));
+      .put("control", new JsonObject().put("maxAttempts", 1)),
+      app -> app.billingCollaborators(allocation, new io.gridledger.billing.RecordingReceivables(),
+        java.time.Clock.systemUTC()));
     http = ContractHttp.of(backend);
     sites = TwoSites.create(backend);
     admin = backend.login(TestBackend.ADMIN);
@@ -83,6 +86,50 @@ class SecurityTest {
     siteB.put("topUpId", cashTopUp(siteB.get("accountId")));
     walletA2 = walletOf(sites.a.get("tenant2"));
     topUpA2 = cashTopUp(walletA2);
+    // Postpaid tenants only: a tariff assigned to a prepaid tenant starts the prepaid loop charging its wallet, and
+    // those background transfers would change the snapshot these tests compare.
+    UUID[] billedB = issuedInvoice(sites.b.get("site"), sites.b.get("tenant2"), siteB.get("tariffId"), "America/Los_Angeles");
+    siteB.put("runId", billedB[0]);
+    siteB.put("invoiceId", billedB[1]);
+    UUID[] billedA2 = issuedInvoice(sites.a.get("site"), sites.a.get("tenant2"),
+      createTariff(sites.a.get("site"), "Site A power of tenant a2"), "Europe/Berlin");
+    runA = billedA2[0];
+    invoiceA2 = billedA2[1];
+  }
+
+  /** Billing rates exactly the usage these tests put in; nobody's postings are checked here. */
+  private static final io.gridledger.billing.FixedAllocation allocation = new io.gridledger.billing.FixedAllocation();
+  /** Site A's bill run (no tenant sees runs) and tenant a2's issued October invoice. */
+  private static UUID runA, invoiceA2;
+
+  /** The tenant's October, billed through the API: tariff assigned, run, finalized, issued. Answers {run, invoice}. */
+  private static UUID[] issuedInvoice(UUID siteId, UUID tenantId, UUID tariffId, String zone) {
+    Response assigned = http.call("putTenantTariffs", "PUT", "/tenants/" + tenantId + "/tariffs", admin, new JsonObject()
+      .put("assignments", new JsonArray().add(new JsonObject().put("utility", "electricity")
+        .put("tariffId", tariffId.toString()).put("effectiveFrom", "2026-01-01"))));
+    assertEquals(200, assigned.status(), assigned.text());
+    java.time.LocalDate oct = java.time.LocalDate.of(2026, 10, 1);
+    allocation.put(siteId, io.gridledger.billing.FixedAllocation.daily(tenantId, java.time.ZoneId.of(zone), oct,
+      oct.plusMonths(1), io.gridledger.billing.FixedAllocation.same(31, 1000), "SEC-" + tenantId, 0));
+    Response run = http.call("createBillRun", "POST", "/bill-runs", admin, new JsonObject()
+      .put("siteId", siteId.toString()).put("period", "2026-10"));
+    assertEquals(202, run.status(), run.text());
+    String runId = run.json().getString("id");
+    for (int attempt = 0; attempt < 300 && !http.call("getBillRun", "GET", "/bill-runs/" + runId, admin, null).json()
+      .getString("status").equals("completed"); attempt++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    assertEquals(200, http.call("finalizeBillRun", "POST", "/bill-runs/" + runId + "/finalize", admin, null).status());
+    assertEquals(200, http.call("issueBillRun", "POST", "/bill-runs/" + runId + "/issue", admin, null).status());
+    Response invoices = http.call("listInvoices", "GET", "/invoices?runId=" + runId + "&status=issued", admin, null);
+    assertEquals(1, invoices.json().getJsonArray("items").size(), invoices.text());
+    return new UUID[] {UUID.fromString(runId),
+      UUID.fromString(invoices.json().getJsonArray("items").getJsonObject(0).getString("id"))};
   }
 
   /** A relay command on the meter, finished (failed: its gateway is not connected), by the admin. */
@@ -152,11 +199,13 @@ class SecurityTest {
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2,
-      "accountId", walletA2, "topUpId", topUpA2);
-    assertEquals(30, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+      "accountId", walletA2, "topUpId", topUpA2, "invoiceId", invoiceA2);
+    // 30 before billing + getInvoice, getInvoicePdf, reRateInvoice
+    assertEquals(33, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
-      "commandId", commandOfMainA, "tariffId", siteATariff);
-    assertEquals(18, assertEveryOperationNotFound(tenantA1, unoccupied),
+      "commandId", commandOfMainA, "tariffId", siteATariff, "runId", runA);
+    // 18 before billing + getBillRun, finalizeBillRun, issueBillRun, exportBillRun (no tenant sees a bill run)
+    assertEquals(22, assertEveryOperationNotFound(tenantA1, unoccupied),
       "operations tried on site A's common objects and a tariff not assigned to tenant a1");
     assertEquals(before, snapshot(), "a refused request changed the database");
   }

@@ -66,6 +66,11 @@ public final class TestBackend implements AutoCloseable {
 
   /** {@code overrides} is merged over the test defaults (random port, fresh database, fast hashing). */
   public static TestBackend start(JsonObject overrides) {
+    return start(overrides, app -> { });
+  }
+
+  /** As {@link #start(JsonObject)}, with {@code beforeStart} applied to the application first (billing's fakes). */
+  public static TestBackend start(JsonObject overrides, java.util.function.Consumer<Application> beforeStart) {
     String dbUrl = TestDatabase.freshDatabase();
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("port", 0).put("host", "127.0.0.1"))
@@ -76,7 +81,9 @@ public final class TestBackend implements AutoCloseable {
       .put("log", new JsonObject().put("format", "text"));
     config.mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
-    Application app = new Application(vertx, GridledgerConfig.of(config)).start().await();
+    Application app = new Application(vertx, GridledgerConfig.of(config));
+    beforeStart.accept(app);
+    app.start().await();
     TestBackend backend = new TestBackend(vertx, app, dbUrl);
     backend.createUser(ADMIN, Role.ADMIN, new UUID[0], null);
     return backend;

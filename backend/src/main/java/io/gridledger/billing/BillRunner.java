@@ -1,0 +1,180 @@
+package io.gridledger.billing;
+
+import io.gridledger.allocation.AllocatedUsage;
+import io.gridledger.allocation.TenantUsage;
+import io.gridledger.live.LiveAddresses;
+import io.gridledger.tariff.PeakDemand;
+import io.gridledger.tariff.TariffStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Executes one bill run in the background: rating in chunks on worker threads (the event loop only moves rows),
+ * storing each chunk, recording progress after each. A tenant that fails is recorded with its reason; the run goes on.
+ */
+final class BillRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BillRunner.class);
+  /** Failures kept in the run's document (all are counted); bounds the row's size. */
+  static final int MAX_FAILURES_LISTED = 1000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final AllocatedUsage allocation;
+  private final TariffStore tariffs;
+  private final Issuing issuing;
+  private final BillingSettings settings;
+
+  BillRunner(Vertx vertx, Pool pool, AllocatedUsage allocation, TariffStore tariffs, Issuing issuing,
+             BillingSettings settings) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.allocation = allocation;
+    this.tariffs = tariffs;
+    this.issuing = issuing;
+    this.settings = settings;
+  }
+
+  /** The mutable tally of one run, written to its row after every chunk. */
+  private static final class Tally {
+    int total;
+    int done;
+    int failed;
+    final Map<String, Integer> outcomes = new TreeMap<>(Map.of("created", 0, "updated", 0, "unchanged", 0, "corrected", 0));
+    final JsonArray failures = new JsonArray();
+
+    void fail(UUID tenantId, String name, String reason) {
+      failed++;
+      done++;
+      if (failures.size() < MAX_FAILURES_LISTED) {
+        failures.add(new JsonObject().put("tenantId", tenantId.toString()).put("tenantName", name).put("reason", reason));
+      }
+    }
+
+    JsonObject outcomesJson() {
+      JsonObject json = new JsonObject();
+      outcomes.forEach(json::put);
+      return json;
+    }
+
+    void count(String outcome) {
+      done++;
+      outcomes.merge(outcome, 1, Integer::sum);
+    }
+  }
+
+  /** Runs to the end; never fails (a run-level failure is recorded on the run). */
+  Future<Void> execute(UUID runId, UUID siteId, BillingPeriod period) {
+    Tally tally = new Tally();
+    return pool.preparedQuery("UPDATE bill_run SET status = 'running', started_at = now(), heartbeat_at = now() WHERE id = $1")
+      .execute(Tuple.of(runId))
+      .compose(v -> BillingStore.site(pool, siteId))
+      .compose(site -> load(site, period).compose(loaded -> rateAll(runId, site, period, loaded, tally)))
+      .compose(v -> finish(runId, siteId, "completed", null, tally))
+      .recover(e -> {
+        LOG.warn("bill run failed run={} site={}: {}", runId, siteId, e.toString());
+        return finish(runId, siteId, "failed", e.getMessage() == null ? e.toString() : e.getMessage(), tally);
+      })
+      .recover(e -> {
+        LOG.error("bill run state not saved run={} site={}", runId, siteId, e);
+        return Future.succeededFuture();
+      });
+  }
+
+  private record Loaded(TenantRater rater, Map<UUID, BillingStore.TenantFacts> tenants,
+                        Map<UUID, BillingStore.Current> current, Map<UUID, Map<String, List<PeakDemand>>> history,
+                        Map<UUID, List<TenantUsage>> usage) {
+  }
+
+  private Future<Loaded> load(BillingStore.SiteFacts site, BillingPeriod period) {
+    if (allocation == null) {
+      return Future.failedFuture(Issuing.unavailable("allocation"));
+    }
+    return allocation.forSite(site.id(), period.from(), period.to()).compose(usages -> {
+      Map<UUID, List<TenantUsage>> byTenant = new LinkedHashMap<>();
+      for (TenantUsage u : usages) {
+        byTenant.computeIfAbsent(u.tenantId(), k -> new ArrayList<>()).add(u);
+      }
+      return RatingContexts.load(tariffs, site, period).compose(ctx -> BillingStore.tenants(pool, site.id())
+        .compose(tenants -> BillingStore.current(pool, site.id(), period)
+          .compose(current -> BillingStore.demandHistory(pool, site.id(), null, period.from(), settings.ratchetMonths())
+            .map(history -> new Loaded(new TenantRater(ctx), tenants, current, history, byTenant)))));
+    });
+  }
+
+  private Future<Void> rateAll(UUID runId, BillingStore.SiteFacts site, BillingPeriod period, Loaded loaded, Tally tally) {
+    List<UUID> tenants = new ArrayList<>(loaded.usage().keySet());
+    tally.total = tenants.size();
+    Future<Void> chain = progress(runId, site.id(), "running", tally);
+    for (int from = 0; from < tenants.size(); from += settings.chunkTenants()) {
+      List<UUID> chunk = tenants.subList(from, Math.min(tenants.size(), from + settings.chunkTenants()));
+      chain = chain.compose(v -> vertx.executeBlocking(() -> rateChunk(chunk, loaded), false))
+        .compose(outcomes -> ChunkWriter.store(pool, issuing, runId, site, period, loaded.tenants(), loaded.current(),
+          outcomes, tally::count, tally::fail))
+        .compose(v -> progress(runId, site.id(), "running", tally));
+    }
+    return chain;
+  }
+
+  /** One tenant's rating: the invoice, or why there is none. */
+  record Outcome(UUID tenantId, RatedInvoice rated, String failure) {
+  }
+
+  private static List<Outcome> rateChunk(List<UUID> chunk, Loaded loaded) {
+    List<Outcome> out = new ArrayList<>(chunk.size());
+    for (UUID tenantId : chunk) {
+      try {
+        if (!loaded.tenants().containsKey(tenantId)) {
+          throw new RatingFailure("allocation returned usage for a tenant that is not on this site");
+        }
+        out.add(new Outcome(tenantId, loaded.rater().rate(tenantId, loaded.usage().get(tenantId),
+          loaded.history().getOrDefault(tenantId, Map.of())), null));
+      } catch (RatingFailure e) {
+        out.add(new Outcome(tenantId, null, e.getMessage()));
+      } catch (RuntimeException e) {
+        LOG.warn("tenant not rated tenant={}", tenantId, e);
+        out.add(new Outcome(tenantId, null, "rating failed: " + e));
+      }
+    }
+    return out;
+  }
+
+  private Future<Void> progress(UUID runId, UUID siteId, String status, Tally tally) {
+    return pool.preparedQuery("UPDATE bill_run SET tenants_total = $2, tenants_done = $3, tenants_failed = $4, "
+        + "outcomes = $5, failures = $6, heartbeat_at = now() WHERE id = $1")
+      .execute(Tuple.of(runId, tally.total, tally.done, tally.failed, tally.outcomesJson(),
+        tally.failures))
+      .onSuccess(v -> publish(runId, siteId, status, tally)).mapEmpty();
+  }
+
+  private Future<Void> finish(UUID runId, UUID siteId, String status, String error, Tally tally) {
+    return pool.preparedQuery("UPDATE bill_run SET status = $2, error = $3, finished_at = now(), heartbeat_at = now(), "
+        + "tenants_total = $4, tenants_done = $5, tenants_failed = $6, outcomes = $7, failures = $8 WHERE id = $1")
+      .execute(Tuple.of(runId, status, error, tally.total, tally.done, tally.failed,
+        tally.outcomesJson(), tally.failures))
+      .onSuccess(v -> {
+        publish(runId, siteId, status, tally);
+        LOG.info("bill run {} run={} site={} tenants={} failed={} outcomes={}", status, runId, siteId, tally.total,
+          tally.failed, tally.outcomes);
+      }).mapEmpty();
+  }
+
+  private void publish(UUID runId, UUID siteId, String status, Tally tally) {
+    vertx.eventBus().publish(LiveAddresses.BILL_RUN, new JsonObject().put("runId", runId.toString())
+      .put("siteId", siteId.toString()).put("state", status).put("tenantsTotal", tally.total)
+      .put("tenantsDone", tally.done).put("tenantsFailed", tally.failed));
+  }
+}
