@@ -21,6 +21,8 @@ public final class RegisterVocabulary {
     Map.entry("energy_heat", new Definition("energy", true)),
     Map.entry("energy_cooling", new Definition("energy", true)),
     Map.entry("volume", new Definition("volume", true)),
+    // fan-coil valve-open time x speed weight (e.g. low 0.5, medium 0.75, high 1): weights central HVAC apportionment
+    Map.entry("fan_coil_runtime_weighted", new Definition("runtime", true)),
     Map.entry("power_active", new Definition("power", false)),
     Map.entry("power_reactive", new Definition("reactive_power", false)),
     Map.entry("power_thermal", new Definition("power", false)),

@@ -40,7 +40,9 @@ public final class UnitConversion {
     Map.entry("%", new UnitDef("humidity", 1)),
     Map.entry("%rh", new UnitDef("humidity", 1)),
     Map.entry("ppm", new UnitDef("concentration_ppm", 1)),
-    Map.entry("ug/m3", new UnitDef("concentration_mass", 1)));
+    Map.entry("ug/m3", new UnitDef("concentration_mass", 1)),
+    Map.entry("s", new UnitDef("runtime", 1)),
+    Map.entry("h", new UnitDef("runtime", 3600)));
 
   private UnitConversion() {
   }

@@ -1,0 +1,117 @@
+package io.gridledger.allocation;
+
+import io.gridledger.live.LiveAddresses;
+import io.gridledger.tariff.IntervalUsage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Allocated usage from the stored allocation: each call first makes the requested days current
+ * ({@link AllocationRefresh}: only missing or stale days are recomputed), then reads the day rows and assembles them
+ * per tenant and utility ({@link UsageAssembler}). Reading a month for 10,000 tenants is one indexed range scan of
+ * about 300,000 rows; see docs/allocation.md for the storage choice and figures.
+ */
+public final class AllocationService implements AllocatedUsage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AllocationService.class);
+
+  private final Pool pool;
+  private final AllocationRefresh refresh;
+
+  public AllocationService(Pool pool) {
+    this.pool = pool;
+    this.refresh = new AllocationRefresh(pool);
+  }
+
+  /**
+   * Marks days dirty when metering announces rebuilt intervals (the live interval event, published after the rebuild
+   * committed), so a rebuild that raced with a recompute is not missed. Optional: staleness is also detected from
+   * interval_consumption.computed_at on every read.
+   */
+  public void listen(Vertx vertx) {
+    vertx.eventBus().<JsonObject>consumer(LiveAddresses.INTERVAL, msg -> {
+      JsonObject e = msg.body();
+      pool.preparedQuery("UPDATE allocation_day a SET dirty_since = now() FROM site s WHERE s.id = a.site_id "
+          + "AND a.site_id = $1 AND a.day >= ($2::timestamptz AT TIME ZONE s.time_zone)::date "
+          + "AND a.day <= ($3::timestamptz AT TIME ZONE s.time_zone)::date")
+        .execute(Tuple.of(UUID.fromString(e.getString("siteId")),
+          Instant.parse(e.getString("from")).atOffset(java.time.ZoneOffset.UTC),
+          Instant.parse(e.getString("to")).atOffset(java.time.ZoneOffset.UTC)))
+        .onFailure(err -> LOG.warn("allocation days not marked dirty site={} error={}", e.getString("siteId"),
+          err.getMessage()));
+    });
+  }
+
+  @Override
+  public Future<List<TenantUsage>> forSite(UUID siteId, LocalDate from, LocalDate to) {
+    return usage(siteId, null, from, to);
+  }
+
+  @Override
+  public Future<List<TenantUsage>> forTenant(UUID tenantId, LocalDate from, LocalDate to) {
+    return pool.preparedQuery("SELECT site_id FROM tenant WHERE id = $1").execute(Tuple.of(tenantId))
+      .compose(rows -> rows.size() == 0 ? Future.succeededFuture(List.<TenantUsage>of())
+        : usage(rows.iterator().next().getUUID(0), tenantId, from, to));
+  }
+
+  private Future<List<TenantUsage>> usage(UUID siteId, UUID tenantId, LocalDate from, LocalDate to) {
+    if (!from.isBefore(to)) {
+      return Future.succeededFuture(List.of());
+    }
+    return refresh.ensure(siteId, from, to).compose(model -> read(siteId, tenantId, from, to, false)
+      .compose(rows -> UsageAssembler.assemble(pool, model, rows, from, to)));
+  }
+
+  /**
+   * The stored rows of [from, to) after making them current; {@code tenantId} null: every tenant's, and with
+   * {@code includeLandlord} also the vacant units' shares (reports by unit, floor, building show them).
+   */
+  public Future<List<AllocatedRow>> rows(UUID siteId, UUID tenantId, LocalDate from, LocalDate to,
+                                         boolean includeLandlord) {
+    if (!from.isBefore(to)) {
+      return Future.succeededFuture(List.of());
+    }
+    return refresh.ensure(siteId, from, to).compose(model -> read(siteId, tenantId, from, to, includeLandlord));
+  }
+
+  private Future<List<AllocatedRow>> read(UUID siteId, UUID tenantId, LocalDate from, LocalDate to,
+                                          boolean includeLandlord) {
+    String sql = "SELECT day, tenant_id, unit_id, utility, meter_id, register, rule_id, rule_kind, day_start, quantities, "
+      + "total_milli, metered_milli, estimated FROM allocated_usage WHERE site_id = $1 AND day >= $2 AND day < $3 "
+      + (tenantId != null ? "AND tenant_id = $4 " : includeLandlord ? "" : "AND tenant_id IS NOT NULL ")
+      + "ORDER BY tenant_id, utility, day, meter_id, rule_id, unit_id";
+    Tuple args = tenantId != null ? Tuple.of(siteId, from, to, tenantId) : Tuple.of(siteId, from, to);
+    return pool.preparedQuery(sql).execute(args).map(result -> {
+      List<AllocatedRow> out = new ArrayList<>(result.size());
+      for (Row r : result) {
+        Long[] boxed = r.getArrayOfLongs("quantities");
+        long[] q = new long[boxed.length];
+        for (int i = 0; i < q.length; i++) {
+          q[i] = boxed[i];
+        }
+        String register = r.getString("register");
+        out.add(new AllocatedRow(r.getLocalDate("day"), r.getUUID("tenant_id"), r.getUUID("unit_id"),
+          r.getString("utility"), SiteModel.canonicalUnit(register), r.getUUID("meter_id"), register,
+          r.getUUID("rule_id"), r.getString("rule_kind"), r.getOffsetDateTime("day_start").toEpochSecond(), q,
+          r.getLong("total_milli"), r.getLong("metered_milli"), r.getBoolean("estimated")));
+      }
+      return out;
+    });
+  }
+
+  static IntervalUsage emptyUsage() {
+    return IntervalUsage.empty(AllocationRefresh.INTERVAL_SECONDS);
+  }
+}

@@ -1,0 +1,43 @@
+package io.gridledger.allocation;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One site-local day of interval data as allocation reads it: per meter register, {@code n} quantities in thousandths
+ * (of the canonical unit for billed registers, of the register's own unit for weights), index i = day start + i x 15
+ * min. A missing interval is 0.
+ */
+final class DayData {
+
+  final int n;
+  private final Map<String, long[]> series = new HashMap<>();
+  private final Set<String> estimated = new HashSet<>();
+
+  DayData(int n) {
+    this.n = n;
+  }
+
+  private static String key(UUID meterId, String register) {
+    return meterId + "/" + register;
+  }
+
+  void put(UUID meterId, String register, int index, long milli, boolean isEstimated) {
+    series.computeIfAbsent(key(meterId, register), k -> new long[n])[index] = milli;
+    if (isEstimated) {
+      estimated.add(key(meterId, register));
+    }
+  }
+
+  /** The register's quantities, or null when it has no interval on the day. */
+  long[] get(UUID meterId, String register) {
+    return series.get(key(meterId, register));
+  }
+
+  boolean estimated(UUID meterId, String register) {
+    return estimated.contains(key(meterId, register));
+  }
+}
