@@ -240,7 +240,9 @@ public final class Application {
       new io.gridledger.tariff.TariffHandlers(pool, siteAccess), new io.gridledger.tariff.TariffAssignmentHandlers(pool, siteAccess),
       new io.gridledger.tariff.TariffQuotes(pool, siteAccess),
       new io.gridledger.ledger.AccountHandlers(pool, ledger), new io.gridledger.ledger.TrialBalanceHandler(pool),
-      new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl"))));
+      new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl")),
+      new io.gridledger.postpaid.PostpaidHandlers(pool, ledger, java.time.Clock.systemUTC()),
+      new io.gridledger.finance.FinanceHandlers(pool, config.section("finance"), java.time.Clock.systemUTC())));
     live = new io.gridledger.live.LiveService(io.gridledger.live.LiveSettings.from(config.section("live"),
       config.section("redis")), tokens, apiKeys, new io.gridledger.site.SiteTopology(pool));
     apiServer.webSockets(live);
@@ -302,6 +304,11 @@ public final class Application {
   }
 
   /** The ledger, for capabilities that move money (billing, prepaid) and for tests. */
+  /** Where billing posts issued invoices and credit notes (in its own transaction). */
+  public io.gridledger.postpaid.Receivables receivables() {
+    return new io.gridledger.postpaid.PostgresReceivables(ledger);
+  }
+
   public io.gridledger.ledger.LedgerService ledger() {
     return ledger;
   }

@@ -115,6 +115,8 @@ public final class ConfigDefaults {
         .put("graceMinutes", 60)
         .put("friendlyStart", "18:00")
         .put("friendlyEnd", "08:00")
-        .put("lowBalanceDefaultMinor", 1000));
+        .put("lowBalanceDefaultMinor", 1000))
+      .put("finance", new JsonObject()
+        .put("csvMaxRows", 100_000));
   }
 }
