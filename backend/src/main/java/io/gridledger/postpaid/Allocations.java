@@ -42,7 +42,7 @@ final class Allocations {
 
   /** Serializes every receivable change of one tenant (payments, refunds, reversals, documents) until commit. */
   static Future<Void> lockTenant(SqlConnection tx, UUID tenantId) {
-    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('gridledger.receivable|' || $1::text, 0))")
+    return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('gridledger.receivable|' || $1::uuid::text, 0))")
       .execute(Tuple.of(tenantId)).mapEmpty();
   }
 
