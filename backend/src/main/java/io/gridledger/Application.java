@@ -76,11 +76,10 @@ public final class Application {
   private io.gridledger.live.LiveService live;
   private io.gridledger.cluster.RunOnce alarmSweepLead;
   private io.gridledger.prepaid.PrepaidService prepaid;
-  // Billing's two collaborators. MERGE: the lead wires allocatedUsage to AllocationService and receivables to the
-  // postpaid Receivables implementation here. Until then they are null: the backend starts, and bill runs, re-rates
-  // and issuing answer 503 billing-unavailable. Tests set them with billingCollaborators(...) before start().
-  private io.gridledger.allocation.AllocatedUsage allocatedUsage = null; // wired to AllocationService at merge
-  private io.gridledger.postpaid.Receivables receivables = null; // wired to the postpaid Receivables at merge
+  // Billing's two collaborators: allocation (whose usage it rates) and receivables (where issued documents post).
+  // Set in startHttp unless a test supplied its own through billingCollaborators(...).
+  private io.gridledger.allocation.AllocatedUsage allocatedUsage;
+  private io.gridledger.postpaid.Receivables receivables;
   private java.time.Clock billingClock = java.time.Clock.systemUTC();
   private io.gridledger.billing.BillingService billing;
 
@@ -251,6 +250,12 @@ public final class Application {
     ledger = new io.gridledger.ledger.PostgresLedger(vertx, pool, config.section("ledger"));
     io.gridledger.payment.Payments payments = new io.gridledger.payment.Payments(vertx, pool, ledger,
       config.section("payments"), config.section("demo").getBoolean("enabled"));
+    if (allocatedUsage == null) {
+      allocatedUsage = new io.gridledger.allocation.AllocationService(pool);
+    }
+    if (receivables == null) {
+      receivables = new io.gridledger.postpaid.PostgresReceivables(ledger);
+    }
     billing = new io.gridledger.billing.BillingService(vertx, pool, allocatedUsage, receivables,
       billingSettings, billingClock);
     apiServer = new ApiServer(config.section("http"), pool, new Authenticator(tokens, apiKeys), owner -> List.of(
@@ -270,7 +275,9 @@ public final class Application {
       new io.gridledger.ledger.AccountHandlers(pool, ledger), new io.gridledger.ledger.TrialBalanceHandler(pool),
       new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl")),
       new io.gridledger.billing.BillRunHandlers(pool, siteAccess, billing),
-      new io.gridledger.billing.InvoiceHandlers(vertx, pool, billing)));
+      new io.gridledger.billing.InvoiceHandlers(vertx, pool, billing),
+      new io.gridledger.postpaid.PostpaidHandlers(pool, ledger, java.time.Clock.systemUTC()),
+      new io.gridledger.finance.FinanceHandlers(pool, config.section("finance"), java.time.Clock.systemUTC())));
     live = new io.gridledger.live.LiveService(io.gridledger.live.LiveSettings.from(config.section("live"),
       config.section("redis")), tokens, apiKeys, new io.gridledger.site.SiteTopology(pool));
     apiServer.webSockets(live);
@@ -332,6 +339,11 @@ public final class Application {
   }
 
   /** The ledger, for capabilities that move money (billing, prepaid) and for tests. */
+  /** Where billing posts issued invoices and credit notes (in its own transaction). */
+  public io.gridledger.postpaid.Receivables receivables() {
+    return new io.gridledger.postpaid.PostgresReceivables(ledger);
+  }
+
   public io.gridledger.ledger.LedgerService ledger() {
     return ledger;
   }
