@@ -140,13 +140,21 @@ export class LiveSource {
     };
   }
 
+  /** A frame is one message (an object) or the messages pushed together in one tick (an array of them, in order). */
   private onSocketMessage(socket: WebSocket, text: string): void {
-    let m: Record<string, any>;
+    let parsed: unknown;
     try {
-      m = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       return;
     }
+    const messages = (Array.isArray(parsed) ? parsed : [parsed]) as Record<string, any>[];
+    for (const m of messages) {
+      if (m && typeof m === 'object') this.onLiveMessage(socket, m);
+    }
+  }
+
+  private onLiveMessage(socket: WebSocket, m: Record<string, any>): void {
     switch (m.type) {
       case 'ready': {
         this.mode = 'websocket';

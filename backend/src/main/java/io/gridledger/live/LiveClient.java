@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One connected client: its subscriptions and its outbound queue. While the socket takes data, frames go straight
- * to it. Once the socket's write queue is full (the client reads slower than we push), frames wait here, bounded:
+ * One connected client: its subscriptions and its outbound queue. While the socket takes data, the messages routed to
+ * it in one burst (what the hub routes before it flushes: a tick of readings, a run of events) are written as one
+ * frame, a JSON array (one message alone goes as its object): one frame and one socket write per client per tick, not
+ * per message. Once the socket's write queue is full (the client reads slower than we push), messages wait here, bounded:
  * values are merged per key (only the newest waits), events wait up to a limit and beyond it are dropped and counted;
  * when the socket drains, the client is first told how many it missed, then gets what waited. So a client that stops
  * reading holds at most the socket's write queue plus these two bounds, never more.
@@ -66,9 +68,14 @@ final class LiveClient {
   /** Fan-out bookkeeping: the event being routed and the topics of this client it matched. */
   LiveEvent routing;
   List<String> routedTopics;
+  /** The messages of the current burst, as the frame being built ("[" then messages joined by ","). */
+  private final StringBuilder burst = new StringBuilder();
+  private int burstMessages;
+  /** A frame is closed and a new one begun past this size: it stays within what every client accepts. */
+  private final int maxFrameChars;
 
   LiveClient(long id, ServerWebSocket socket, Principal principal, int maxEvents, int maxValues, long expiresAtMs,
-             String apiKey) {
+             String apiKey, int maxFrameChars) {
     this.id = id;
     this.socket = socket;
     this.principal = principal;
@@ -76,6 +83,49 @@ final class LiveClient {
     this.apiKey = apiKey;
     this.maxEvents = maxEvents;
     this.maxValues = maxValues;
+    this.maxFrameChars = maxFrameChars;
+  }
+
+  /**
+   * A pushed message, as part of the current burst; {@link #flush()} writes the burst. Returns true when this opened
+   * the burst (the hub then remembers to flush this client).
+   */
+  boolean route(LiveEvent event, List<String> topics) {
+    if (closed || socket.isClosed()) {
+      return false;
+    }
+    if (!events.isEmpty() || !values.isEmpty() || socket.writeQueueFull()) {
+      // Behind already: the message waits (merged or bounded) and goes out when the socket drains.
+      offer(event, LiveHub.frame(false, topics, event));
+      return false;
+    }
+    if (sinceSnapshot != null && event.value()) {
+      sinceSnapshot.add(event.key());
+    }
+    int size = event.tail().length() + 48 * topics.size() + 16;
+    if (burstMessages > 0 && burst.length() + size > maxFrameChars) {
+      flush();
+    }
+    boolean opened = burstMessages == 0;
+    burst.append(opened ? '[' : ',');
+    LiveHub.appendFrame(burst, false, topics, event);
+    burstMessages++;
+    return opened;
+  }
+
+  /** Writes the current burst as one frame. */
+  void flush() {
+    if (burstMessages == 0) {
+      return;
+    }
+    String frame = burstMessages == 1 ? burst.substring(1) : burst.append(']').toString();
+    int messages = burstMessages;
+    burst.setLength(0);
+    burstMessages = 0;
+    if (!closed && !socket.isClosed()) {
+      delivered += messages - 1;
+      write(frame);
+    }
   }
 
   /** A message for this client (control replies too); frames are complete JSON texts. */
@@ -84,6 +134,8 @@ final class LiveClient {
       // Closed by the peer; the close handler that unregisters this client has not run yet.
       return;
     }
+    // What was routed before this message goes before it.
+    flush();
     if (sinceSnapshot != null && event != null && event.value()) {
       sinceSnapshot.add(event.key());
     }
@@ -130,37 +182,51 @@ final class LiveClient {
     offer(null, message.encode());
   }
 
-  /** The socket drained: tell the client what it missed, then send what waited, while the socket takes it. */
+  /**
+   * The socket drained: tell the client what it missed, then send what waited, while the socket takes it. What waited
+   * goes out batched too, a frame of up to {@link #maxFrameChars} at a time.
+   */
   void drain() {
     while (!closed && !socket.isClosed() && !socket.writeQueueFull()) {
       if (droppedEvents > reportedEvents || droppedValues > reportedValues) {
-        write(new JsonObject().put("type", "dropped").put("events", droppedEvents - reportedEvents)
+        batch(new JsonObject().put("type", "dropped").put("events", droppedEvents - reportedEvents)
           .put("values", droppedValues - reportedValues).put("totalEvents", droppedEvents)
           .put("totalValues", droppedValues).encode());
         reportedEvents = droppedEvents;
         reportedValues = droppedValues;
       } else if (!events.isEmpty()) {
-        write(events.poll());
+        batch(events.poll());
       } else if (!values.isEmpty()) {
         Iterator<Map.Entry<String, String>> first = values.entrySet().iterator();
         String frame = first.next().getValue();
         first.remove();
-        write(frame);
+        batch(frame);
       } else if (!snapshot.isEmpty()) {
         Object[] next = snapshot.poll();
         LiveEvent event = (LiveEvent) next[0];
         if (!sinceSnapshot.contains(event.key())) {
           @SuppressWarnings("unchecked")
           List<String> topics = (List<String>) next[1];
-          write(LiveHub.frame(true, topics, event));
+          batch(LiveHub.frame(true, topics, event));
         }
       } else {
+        flush();
         if (snapshotsPending == 0) {
           sinceSnapshot = null;
         }
         stalledSinceMs = -1;
         return;
       }
+    }
+    flush();
+  }
+
+  /** One waiting message into the frame being built; a full frame is written. */
+  private void batch(String message) {
+    burst.append(burstMessages == 0 ? '[' : ',').append(message);
+    burstMessages++;
+    if (burst.length() >= maxFrameChars) {
+      flush();
     }
   }
 
@@ -176,6 +242,8 @@ final class LiveClient {
 
   void closed() {
     closed = true;
+    burst.setLength(0);
+    burstMessages = 0;
     events.clear();
     values.clear();
     snapshot.clear();

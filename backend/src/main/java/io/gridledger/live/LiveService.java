@@ -38,6 +38,11 @@ public final class LiveService implements WebSocketEndpoint {
   static final short TOO_SLOW = 4408;
   private static final long MAINTENANCE_MS = 5_000;
   private static final long API_KEY_RECHECK_MS = 60_000;
+  /**
+   * Pushed messages of one burst are batched into frames of up to this many characters: large enough that a tick of
+   * a client's meters is one frame, small enough for any client's frame limit (browsers have none; Vert.x 64 KiB).
+   */
+  private static final int BATCH_FRAME_CHARS = 16_000;
 
   private final LiveSettings settings;
   private final LiveCredentials credentials;
@@ -74,7 +79,7 @@ public final class LiveService implements WebSocketEndpoint {
     this.vertx = vertx;
     context = vertx.getOrCreateContext();
     topology = new LiveTopology(sites);
-    hub = new LiveHub(topology, fanout);
+    hub = new LiveHub(topology, fanout, task -> context.runOnContext(v -> task.run()));
     requests = new LiveRequests(hub, sites, topology, settings.maxTopicsPerClient(), settings.maxTopicsPerMessage(),
       settings.maxClientErrors());
     LiveSources sources = new LiveSources(topology);
@@ -149,7 +154,7 @@ public final class LiveService implements WebSocketEndpoint {
 
   private void connected(ServerWebSocket socket, LiveCredentials.Authenticated auth) {
     LiveClient client = new LiveClient(++nextClientId, socket, auth.principal(), settings.clientQueuedEvents(),
-      settings.clientQueuedValues(), auth.expiresAtMs(), auth.apiKey());
+      settings.clientQueuedValues(), auth.expiresAtMs(), auth.apiKey(), BATCH_FRAME_CHARS);
     socket.setWriteQueueMaxSize(settings.clientWriteQueueBytes());
     socket.drainHandler(v -> client.drain());
     socket.textMessageHandler(text -> requests.text(client, text));

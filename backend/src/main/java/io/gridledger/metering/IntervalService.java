@@ -215,8 +215,8 @@ public final class IntervalService extends VerticleBase {
         LOG.error("interval rebuild failed series={} first meter={} register={} error={}", spans.size(),
           spans.get(0).meterId(), spans.get(0).register(), done.cause().getMessage());
       } else {
-        spans.forEach(span -> liveIntervals.rebuilt(span.meterId(), span.register(), alignDown(span.from()),
-          alignUp(span.to())));
+        liveIntervals.rebuilt(spans.stream().map(span -> new IntervalEvents.Rebuilt(span.meterId(), span.register(),
+          alignDown(span.from()), alignUp(span.to()))).toList());
       }
       drain();
     });

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -Xmx1g -cp backend/target/test-classes:backend/target/classes:$(cat backend/target/cp.txt) \
  *   io.gridledger.bench.LivePushBenchmark 10000 10000 30 5
  * </pre>
- * Arguments: clients, meter updates per second (= meters), seconds measured, topics per client.
+ * Arguments: clients, meter updates per second (= meters), seconds measured, topics per client, and the layout:
+ * {@code unit} (default) puts the meters one client follows on one gateway, as a unit's meters are wired to its
+ * floor's gateway, so they arrive in one batch; {@code spread} puts each on a different gateway (five batches).
  */
 public final class LivePushBenchmark {
 
@@ -46,6 +48,12 @@ public final class LivePushBenchmark {
     int meters = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     int topicsPerClient = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    boolean spread = args.length > 4 && args[4].equals("spread");
+    // Client c follows meters c*k .. c*k+k-1 (k topics per client; see LivePushBenchmarkClients).
+    int[] gatewayOf = new int[meters];
+    for (int m = 0; m < meters; m++) {
+      gatewayOf[m] = spread ? m % GATEWAYS : (m / topicsPerClient) % GATEWAYS;
+    }
     try (TestBackend backend = TestBackend.start(new JsonObject()
       .put("live", new JsonObject().put("maxConnections", clients + 100))
       .put("db", new JsonObject().put("poolSize", 8))
@@ -55,7 +63,7 @@ public final class LivePushBenchmark {
       .put("log", new JsonObject().put("level", "WARN")))) {
       ContractHttp http = ContractHttp.of(backend);
       String admin = backend.login(TestBackend.ADMIN);
-      List<String> meterIds = setUp(backend, http, admin, meters);
+      List<String> meterIds = setUp(backend, http, admin, gatewayOf);
       System.err.println("bench: site imported, starting " + clients + " clients");
       Path file = Files.createTempFile("live-bench-meters", ".txt");
       Files.write(file, meterIds);
@@ -72,19 +80,21 @@ public final class LivePushBenchmark {
       double connectSeconds = (System.nanoTime() - connectStarted) / 1e9;
       System.err.println("bench: " + ready + " after " + connectSeconds + " s; publishing");
       String key = gatewayKey(http, admin, backend);
-      run(backend, key, meters, seconds, in, out, clients, topicsPerClient, connectSeconds);
+      System.err.println("bench: layout " + (spread ? "spread" : "unit"));
+      run(backend, key, gatewayOf, seconds, in, out, clients, topicsPerClient, connectSeconds);
       client.waitFor();
     }
     System.exit(0);
   }
 
   /** One site with {@code meters} meters spread over the gateways; returns the meter ids. */
-  private static List<String> setUp(TestBackend backend, ContractHttp http, String admin, int meters) {
+  private static List<String> setUp(TestBackend backend, ContractHttp http, String admin, int[] gatewayOf) {
+    int meters = gatewayOf.length;
     JsonArray list = new JsonArray();
     for (int m = 0; m < meters; m++) {
       list.add(new JsonObject().put("serial", serial(m)).put("kind", "electricity")
         .put("registers", new JsonArray().add(new JsonObject().put("name", "energy_active_import").put("unit", "kWh")))
-        .put("binding", new JsonObject().put("protocol", "mqtt").put("gateway", "bench-gw-" + (m % GATEWAYS))));
+        .put("binding", new JsonObject().put("protocol", "mqtt").put("gateway", "bench-gw-" + gatewayOf[m])));
     }
     JsonObject doc = new JsonObject().put("site", new JsonObject().put("name", "Live benchmark site")
       .put("timeZone", "Europe/Berlin").put("currency", "EUR")).put("meters", list);
@@ -105,7 +115,7 @@ public final class LivePushBenchmark {
       .put("siteIds", new JsonArray().add(site))).json().getString("key");
   }
 
-  private static void run(TestBackend backend, String key, int meters, int seconds, PrintWriter clientIn,
+  private static void run(TestBackend backend, String key, int[] gatewayOf, int seconds, PrintWriter clientIn,
                           BufferedReader clientOut, int clients, int topicsPerClient, double connectSeconds)
     throws Exception {
     Vertx gateways = Vertx.vertx();
@@ -134,7 +144,10 @@ public final class LivePushBenchmark {
       int g = (int) (tick[0]++ % GATEWAYS);
       JsonArray readings = new JsonArray();
       String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-      for (int m = g; m < meters; m += GATEWAYS) {
+      for (int m = 0; m < gatewayOf.length; m++) {
+        if (gatewayOf[m] != g) {
+          continue;
+        }
         readings.add(new JsonObject().put("meter", serial(m)).put("register", "energy_active_import")
           .put("ts", ts).put("value", tick[0] + m * 0.001).put("unit", "kWh"));
       }
@@ -166,10 +179,11 @@ public final class LivePushBenchmark {
     System.gc();
     long heapAfterGcMiB = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
     System.out.printf("live push: clients=%d meters=%d topicsPerClient=%d seconds=%d (clients connected and "
-      + "subscribed in %.1f s)%n", clients, meters, topicsPerClient, seconds, connectSeconds);
+      + "subscribed in %.1f s)%n", clients, gatewayOf.length, topicsPerClient, seconds, connectSeconds);
     System.out.printf("  meter updates published/s = %.0f%n", updates / (double) seconds);
-    System.out.printf("  deliveries received/s     = %.0f (server pushed %d in the window)%n",
-      result.getDouble("deliveriesPerSecond"), live.getLong("deliveries") - deliveriesAtStart);
+    System.out.printf("  deliveries received/s     = %.0f in %.0f frames/s (server pushed %d in the window)%n",
+      result.getDouble("deliveriesPerSecond"), result.getDouble("framesPerSecond"),
+      live.getLong("deliveries") - deliveriesAtStart);
     System.out.printf("  publish-to-receive ms     p50=%d p99=%d max=%d (n=%d)%n", result.getLong("p50Ms"),
       result.getLong("p99Ms"), result.getLong("maxMs"), result.getLong("deliveries"));
     System.out.printf("  of which publish-to-commit ms p50=%d p99=%d (MQTT batch to PUBACK, n=%d)%n",
@@ -179,6 +193,7 @@ public final class LivePushBenchmark {
     System.out.printf("  server heap MiB           max used=%d after GC=%d (max heap %d)%n", maxHeapMiB, heapAfterGcMiB,
       Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf("  server live metrics       %s%n", live.encode());
+    System.out.printf("  load average at the end   %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     gateways.close().await();
   }
 

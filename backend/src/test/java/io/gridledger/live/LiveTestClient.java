@@ -26,13 +26,20 @@ final class LiveTestClient implements AutoCloseable {
   private final WebSocketClient client;
   private final List<JsonObject> received = new ArrayList<>();
   private volatile Short closeCode;
+  private int frames;
 
   private LiveTestClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
+    // A frame is one message (an object) or several pushed together (an array of them, in order).
     socket.textMessageHandler(text -> {
       synchronized (received) {
-        received.add(new JsonObject(text));
+        if (text.startsWith("[")) {
+          new JsonArray(text).forEach(m -> received.add((JsonObject) m));
+        } else {
+          received.add(new JsonObject(text));
+        }
+        frames++;
       }
     });
     socket.closeHandler(v -> closeCode = socket.closeStatusCode());
@@ -68,6 +75,13 @@ final class LiveTestClient implements AutoCloseable {
   List<JsonObject> received() {
     synchronized (received) {
       return new ArrayList<>(received);
+    }
+  }
+
+  /** Frames received (each one message or an array of several). */
+  int frames() {
+    synchronized (received) {
+      return frames;
     }
   }
 
