@@ -51,10 +51,18 @@ final class LedgerAccounts {
     this.walletLowBalanceMinor = walletLowBalanceMinor;
   }
 
+  /**
+   * Reads before it inserts, on purpose: an INSERT ... ON CONFLICT DO NOTHING that meets an existing account whose row
+   * another open transaction has updated (a posting's balance change) waits for that transaction to end. Callers
+   * that open accounts on the pool while their own transaction has already posted to those accounts (issuing a
+   * credit note and its rebill together) would wait on themselves. A plain read never waits.
+   */
   Future<LedgerService.TenantAccounts> openTenantAccounts(UUID siteId, UUID tenantId) {
-    return pool.preparedQuery(OPEN_TENANT).execute(Tuple.of(tenantId, siteId, UUID.randomUUID(), walletCreditLimitMinor,
-        walletLowBalanceMinor, UUID.randomUUID()))
-      .compose(v -> pool.preparedQuery(TENANT_ACCOUNTS).execute(Tuple.of(tenantId, siteId)))
+    return pool.preparedQuery(TENANT_ACCOUNTS).execute(Tuple.of(tenantId, siteId))
+      .compose(existing -> existing.size() >= 2 ? Future.succeededFuture(existing)
+        : pool.preparedQuery(OPEN_TENANT).execute(Tuple.of(tenantId, siteId, UUID.randomUUID(), walletCreditLimitMinor,
+            walletLowBalanceMinor, UUID.randomUUID()))
+          .compose(v -> pool.preparedQuery(TENANT_ACCOUNTS).execute(Tuple.of(tenantId, siteId))))
       .map(rows -> {
         LedgerAccount wallet = null;
         LedgerAccount receivable = null;
@@ -83,9 +91,13 @@ final class LedgerAccounts {
     if (kind.tenantOwned() || !kind.allowsQualifier(q)) {
       return Future.failedFuture(new IllegalArgumentException("no site account " + kind.wireName() + " '" + q + "'"));
     }
-    return pool.preparedQuery(OPEN_SITE_ACCOUNT).execute(Tuple.of(UUID.randomUUID(), siteId, kind.wireName(), q,
-        kind.normalSide().code()))
-      .compose(v -> pool.preparedQuery(SITE_ACCOUNT).execute(Tuple.of(siteId, kind.wireName(), q)))
+    // Read first, as in openTenantAccounts: the insert is only for an account that does not exist yet.
+    Tuple key = Tuple.of(siteId, kind.wireName(), q);
+    return pool.preparedQuery(SITE_ACCOUNT).execute(key)
+      .compose(existing -> existing.size() > 0 ? Future.succeededFuture(existing)
+        : pool.preparedQuery(OPEN_SITE_ACCOUNT).execute(Tuple.of(UUID.randomUUID(), siteId, kind.wireName(), q,
+            kind.normalSide().code()))
+          .compose(v -> pool.preparedQuery(SITE_ACCOUNT).execute(key)))
       .map(rows -> {
         if (rows.size() == 0) {
           throw Problem.notFound("site");

@@ -123,16 +123,108 @@ class BillingFlowTest {
     assertEquals(1, invoices(tenant, null).size());
   }
 
+  /**
+   * A late reading corrects an issued month: exactly one credit note and one rebill, both issued and posted, the
+   * original untouched, the statement showing the corrected amount. Site B (America/Los_Angeles): October 2026 has
+   * 744 hours there (summer time ends on 1 November). Tenant 2's register rises 1 kWh per hour, but the reading at
+   * the month's end (1 November 00:00 PDT = 07:00 UTC) is missing: the next one, three hours later, is 6 kWh higher,
+   * so the gap is estimated at 2 kWh an hour and October holds 743 + 2 = 745 kWh: 149.00 + 10.00 + VAT 30.21 =
+   * 189.21 EUR, as before. The late reading says the register stood at 1747 at midnight, so the last October hour
+   * used 4 kWh: 747 kWh, energy 149.40, net 159.40, VAT 159.40 x 0.19 = 30.286 -> 30.29, total 189.69 EUR.
+   */
+  @Test
+  @DisplayName("a late reading in an issued month gives exactly one credit note and one rebill, and a second run adds none")
+  void lateReadingCorrectsAnIssuedMonth() throws Exception {
+    String operatorB = backend.login("operator-b");
+    String site = sites.b.get("site").toString();
+    String tenant = sites.b.get("tenant2").toString();
+    String meter = sites.b.get("meter2").toString();
+    assignTariff(site, tenant, operatorB);
+    Instant start = Instant.parse("2026-10-01T07:00:00Z");
+    JsonArray readings = new JsonArray();
+    for (int h = 0; h <= 743; h++) {
+      readings.add(reading("B-M2", start.plusSeconds(3600L * h), 1000.0 + h));
+    }
+    readings.add(reading("B-M2", start.plusSeconds(3600L * 746), 1749.0));
+    ingest(readings);
+    awaitConsumption(meter, "2026-10-01T07:00:00Z", "2026-11-01T07:00:00Z", 745.0, operatorB);
+
+    String run = billMonth(site, operatorB);
+    assertEquals(200, http.call("finalizeBillRun", "POST", "/bill-runs/" + run + "/finalize", operatorB, null).status());
+    assertEquals(200, http.call("issueBillRun", "POST", "/bill-runs/" + run + "/issue", operatorB, null).status());
+    JsonObject original = onlyInvoice(tenant, "issued", operatorB);
+    assertEquals(TOTAL_MINOR, original.getLong("totalMinor"), original.encodePrettily());
+
+    ingest(new JsonArray().add(reading("B-M2", start.plusSeconds(3600L * 744), 1747.0)));
+    awaitConsumption(meter, "2026-10-01T07:00:00Z", "2026-11-01T07:00:00Z", 747.0, operatorB);
+
+    // The next run of the period notices the change and corrects it; a run after that finds nothing to do.
+    billMonth(site, operatorB);
+    billMonth(site, operatorB);
+    JsonArray all = invoices(tenant, null, operatorB);
+    assertEquals(3, all.size(), all.encodePrettily());
+    JsonObject credit = null;
+    JsonObject rebill = null;
+    for (Object o : all) {
+      JsonObject inv = (JsonObject) o;
+      if ("credit_note".equals(inv.getString("kind"))) {
+        credit = inv;
+      } else if (!inv.getString("id").equals(original.getString("id"))) {
+        rebill = inv;
+      }
+    }
+    assertEquals(original.getString("id"), credit.getString("creditsInvoiceId"), credit.encodePrettily());
+    assertEquals(TOTAL_MINOR, credit.getLong("totalMinor"));
+    assertEquals("issued", credit.getString("status"));
+    assertEquals(original.getString("id"), rebill.getString("replacesInvoiceId"), rebill.encodePrettily());
+    assertEquals(18_969, rebill.getLong("totalMinor"));
+    assertEquals(3_029, rebill.getLong("taxMinor"));
+    assertEquals("issued", rebill.getString("status"));
+    JsonObject unchanged = http.call("getInvoice", "GET", "/invoices/" + original.getString("id"), operatorB, null).json();
+    assertEquals(TOTAL_MINOR, unchanged.getLong("totalMinor"));
+    assertEquals(original.getString("number"), unchanged.getString("number"));
+    assertEquals(credit.getString("id"), unchanged.getString("creditedBy"));
+
+    Response statement = http.call("getTenantStatement", "GET", "/tenants/" + tenant + "/statement?from=2026-10-01&to="
+      + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2), operatorB, null);
+    assertEquals(18_969, statement.json().getLong("closingBalanceMinor"), statement.text());
+  }
+
+  private static JsonObject reading(String serial, Instant ts, double value) {
+    return new JsonObject().put("meter", serial).put("register", "energy_active_import").put("ts", ts.toString())
+      .put("value", value).put("unit", "kWh");
+  }
+
+  private static void ingest(JsonArray readings) {
+    Response r = http.call("ingestReadings", "POST", "/readings", backend.login(TestBackend.ADMIN),
+      new JsonObject().put("readings", readings));
+    assertEquals(202, r.status(), r.text());
+  }
+
+  /** Starts a run for October 2026 and waits for it to complete; answers its id. */
+  private static String billMonth(String site, String token) throws InterruptedException {
+    Response created = http.call("createBillRun", "POST", "/bill-runs", token,
+      new JsonObject().put("siteId", site).put("period", "2026-10"));
+    assertEquals(202, created.status(), created.text());
+    JsonObject run = awaitRun(created.json().getString("id"), token);
+    assertEquals("completed", run.getString("status"), run.encodePrettily());
+    return run.getString("id");
+  }
+
   private static void assignTariff(String site, String tenant) {
+    assignTariff(site, tenant, operator);
+  }
+
+  private static void assignTariff(String site, String tenant, String token) {
     JsonObject document = new JsonObject().put("utility", "electricity").put("unit", "kWh").put("currency", "EUR")
       .put("components", new JsonArray()
         .add(new JsonObject().put("id", "standing").put("kind", "fixed").put("amount", "10.00").put("per", "month"))
         .add(new JsonObject().put("id", "energy").put("kind", "energy").put("rate", "0.20"))
         .add(new JsonObject().put("id", "vat").put("kind", "tax").put("percent", "19")));
-    Response tariff = http.call("createTariff", "POST", "/sites/" + site + "/tariffs", operator, new JsonObject()
+    Response tariff = http.call("createTariff", "POST", "/sites/" + site + "/tariffs", token, new JsonObject()
       .put("name", "Flow test power").put("effectiveFrom", "2026-01-01").put("document", document));
     assertEquals(201, tariff.status(), tariff.text());
-    Response assigned = http.call("putTenantTariffs", "PUT", "/tenants/" + tenant + "/tariffs", operator,
+    Response assigned = http.call("putTenantTariffs", "PUT", "/tenants/" + tenant + "/tariffs", token,
       new JsonObject().put("assignments", new JsonArray().add(new JsonObject().put("utility", "electricity")
         .put("tariffId", tariff.json().getString("id")).put("effectiveFrom", "2026-01-01"))));
     assertEquals(200, assigned.status(), assigned.text());
@@ -155,10 +247,15 @@ class BillingFlowTest {
   }
 
   private static void awaitOctoberIntervals(String meterId, double expectedKwh) throws InterruptedException {
-    String path = "/meters/" + meterId + "/consumption?from=2026-09-30T22:00:00Z&to=2026-10-31T23:00:00Z&interval=1mo";
+    awaitConsumption(meterId, "2026-09-30T22:00:00Z", "2026-10-31T23:00:00Z", expectedKwh, operator);
+  }
+
+  private static void awaitConsumption(String meterId, String from, String to, double expectedKwh, String token)
+      throws InterruptedException {
+    String path = "/meters/" + meterId + "/consumption?from=" + from + "&to=" + to + "&interval=1mo";
     double total = -1;
     for (int i = 0; i < 300; i++) {
-      Response r = http.call("getMeterConsumption", "GET", path, operator, null);
+      Response r = http.call("getMeterConsumption", "GET", path, token, null);
       if (r.status() == 200) {
         total = 0;
         for (Object o : r.json().getJsonArray("items")) {
@@ -174,8 +271,12 @@ class BillingFlowTest {
   }
 
   private static JsonObject awaitRun(String runId) throws InterruptedException {
+    return awaitRun(runId, operator);
+  }
+
+  private static JsonObject awaitRun(String runId, String token) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
-      JsonObject run = http.call("getBillRun", "GET", "/bill-runs/" + runId, operator, null).json();
+      JsonObject run = http.call("getBillRun", "GET", "/bill-runs/" + runId, token, null).json();
       if (!"queued".equals(run.getString("status")) && !"running".equals(run.getString("status"))) {
         return run;
       }
@@ -185,14 +286,22 @@ class BillingFlowTest {
   }
 
   private static JsonArray invoices(String tenant, String status) {
+    return invoices(tenant, status, operator);
+  }
+
+  private static JsonArray invoices(String tenant, String status, String token) {
     Response r = http.call("listInvoices", "GET", "/invoices?tenantId=" + tenant + (status == null ? "" : "&status="
-      + status), operator, null);
+      + status), token, null);
     assertEquals(200, r.status(), r.text());
     return r.json().getJsonArray("items");
   }
 
   private static JsonObject onlyInvoice(String tenant, String status) {
-    JsonArray items = invoices(tenant, status);
+    return onlyInvoice(tenant, status, operator);
+  }
+
+  private static JsonObject onlyInvoice(String tenant, String status, String token) {
+    JsonArray items = invoices(tenant, status, token);
     assertEquals(1, items.size(), items.encodePrettily());
     return items.getJsonObject(0);
   }
