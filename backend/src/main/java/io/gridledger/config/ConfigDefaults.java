@@ -120,6 +120,7 @@ public final class ConfigDefaults {
         .put("paymentTermsDays", 14)
         .put("chunkTenants", 250)
         .put("staleRunSeconds", 600)
-        .put("ratchetMonths", 12));
+        .put("ratchetMonths", 12)
+        .put("ratingThreads", 2));
   }
 }
