@@ -121,12 +121,30 @@ final class BillRunner {
     Future<Void> chain = progress(runId, site.id(), "running", tally);
     for (int from = 0; from < tenants.size(); from += settings.chunkTenants()) {
       List<UUID> chunk = tenants.subList(from, Math.min(tenants.size(), from + settings.chunkTenants()));
-      chain = chain.compose(v -> vertx.executeBlocking(() -> rateChunk(chunk, loaded), false))
+      chain = chain.compose(v -> rateInParallel(chunk, loaded))
         .compose(outcomes -> ChunkWriter.store(pool, issuing, runId, site, period, loaded.tenants(), loaded.current(),
           outcomes, tally::count, tally::fail))
         .compose(v -> progress(runId, site.id(), "running", tally));
     }
     return chain;
+  }
+
+  /** The chunk split over {@code ratingThreads} worker tasks at once (rating is CPU work; the event loop waits). */
+  private Future<List<Outcome>> rateInParallel(List<UUID> chunk, Loaded loaded) {
+    int parts = Math.min(settings.ratingThreads(), chunk.size());
+    List<Future<List<Outcome>>> rated = new ArrayList<>();
+    int size = (chunk.size() + parts - 1) / parts;
+    for (int from = 0; from < chunk.size(); from += size) {
+      List<UUID> part = chunk.subList(from, Math.min(chunk.size(), from + size));
+      rated.add(vertx.executeBlocking(() -> rateChunk(part, loaded), false));
+    }
+    return Future.all(rated).map(all -> {
+      List<Outcome> out = new ArrayList<>(chunk.size());
+      for (Future<List<Outcome>> f : rated) {
+        out.addAll(f.result());
+      }
+      return out;
+    });
   }
 
   /** One tenant's rating: the invoice, or why there is none. */

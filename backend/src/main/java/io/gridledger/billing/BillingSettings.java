@@ -11,8 +11,10 @@ import io.vertx.core.json.JsonObject;
  * @param staleRunSeconds   a queued or running run without progress for this long is taken as interrupted (its
  *                          instance died) and no longer blocks the site's next run
  * @param ratchetMonths     how many months of earlier invoices' peaks are given to the tariff engine for ratchets
+ * @param ratingThreads     worker tasks rating one chunk at once (the worker pool's size bounds them too)
  */
-public record BillingSettings(int paymentTermsDays, int chunkTenants, int staleRunSeconds, int ratchetMonths) {
+public record BillingSettings(int paymentTermsDays, int chunkTenants, int staleRunSeconds, int ratchetMonths,
+                              int ratingThreads) {
 
   public static BillingSettings from(JsonObject section) {
     JsonObject s = section == null ? new JsonObject() : section;
@@ -20,7 +22,8 @@ public record BillingSettings(int paymentTermsDays, int chunkTenants, int staleR
       within(s, "paymentTermsDays", 14, 0, 365),
       within(s, "chunkTenants", 250, 1, 10_000),
       within(s, "staleRunSeconds", 600, 30, 86_400),
-      within(s, "ratchetMonths", 12, 0, 60));
+      within(s, "ratchetMonths", 12, 0, 60),
+      within(s, "ratingThreads", 2, 1, 64));
   }
 
   public static BillingSettings defaults() {

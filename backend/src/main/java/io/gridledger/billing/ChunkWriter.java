@@ -54,7 +54,11 @@ final class ChunkWriter {
             } else {
               failed.fail(o.tenantId(), name, "the draft was finalized while the run rated it; issue it, then run again");
             }
-            return null;
+            return (Void) null;
+          })
+          .recover(e -> {
+            failed.fail(o.tenantId(), name, "draft not re-rated: " + e.getMessage());
+            return Future.succeededFuture();
           }));
         case "finalized" -> failed.fail(o.tenantId(), name, "invoice " + cur.number() + " is finalized but not issued "
           + "and its data changed: issue it, then run the period again to correct it");

@@ -53,7 +53,8 @@ final class InvoiceWriter {
 
   /** Re-rates a draft in place; false when it is no longer a draft (finalized meanwhile), leaving it alone. */
   static Future<Boolean> replaceDraft(SqlConnection tx, UUID invoiceId, UUID runId, RatedInvoice r) {
-    return tx.preparedQuery("UPDATE invoice SET run_id = $2, subtotal_minor = $3, tax_minor = $4, total_minor = $5, "
+    // An explicit re-rate (no run) keeps the draft's run, so the run still lists and exports it.
+    return tx.preparedQuery("UPDATE invoice SET run_id = coalesce($2, run_id), subtotal_minor = $3, tax_minor = $4, total_minor = $5, "
         + "net_by_utility = $6, fingerprint = $7, usage = $8 WHERE id = $1 AND status = 'draft'")
       .execute(Tuple.of(invoiceId, runId, r.subtotalMinor(), r.taxMinor(), r.totalMinor(),
         net(r), r.fingerprint(), r.usage()))

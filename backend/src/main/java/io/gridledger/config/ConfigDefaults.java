@@ -120,7 +120,8 @@ public final class ConfigDefaults {
         .put("paymentTermsDays", 14)
         .put("chunkTenants", 250)
         .put("staleRunSeconds", 600)
-        .put("ratchetMonths", 12))
+        .put("ratchetMonths", 12)
+        .put("ratingThreads", 2))
       .put("finance", new JsonObject()
         .put("csvMaxRows", 100_000));
   }

@@ -73,7 +73,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   @DisplayName("a run rates every tenant into drafts with exact amounts and reports the tenant without a tariff")
   void runCreatesDraftsAndReportsTheFailingTenant() {
     JsonObject run = f.run(site, "2026-10");
@@ -114,7 +114,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   @DisplayName("running the same period again creates nothing and changes nothing")
   void rerunIsIdempotent() {
     JsonObject run = f.run(site, "2026-10");
@@ -129,7 +129,29 @@ class BillRunTest {
   }
 
   @Test
-  @Order(3)
+  @Order(25)
+  @DisplayName("re-rating a draft after changed data updates it in place (same id, same run); changing back restores it")
+  void reRateDraftInPlace() {
+    String id = drafts.get(tenant2).getString("id");
+    f.allocation.put(site, FixedAllocation.daily(tenant2, BERLIN, LocalDate.of(2026, 10, 16), NOV,
+      FixedAllocation.same(16, 10000), "A-M2", 500));
+    JsonObject changed = f.post("reRateInvoice", "/invoices/" + id + "/re-rate");
+    assertTrue(changed.getBoolean("changed"));
+    assertNull(changed.getString("creditNoteId"));
+    // 160 kWh x 0.2815 = 45.04; subtotal 6.45 + 45.04 = 51.49; VAT 9.7831 -> 9.78; total 61.27
+    JsonObject updated = get(id);
+    assertEquals(List.of(645L, 4504L, 978L), amounts(updated));
+    assertEquals(runId, updated.getString("runId"));
+    assertEquals(2, f.backend.count("invoice"));
+    f.allocation.put(site, FixedAllocation.daily(tenant2, BERLIN, LocalDate.of(2026, 10, 16), NOV,
+      FixedAllocation.same(16, 9000), "A-M2", 500));
+    assertTrue(f.post("reRateInvoice", "/invoices/" + id + "/re-rate").getBoolean("changed"));
+    assertEquals(5592, get(id).getLong("totalMinor"));
+    assertFalse(f.post("reRateInvoice", "/invoices/" + id + "/re-rate").getBoolean("changed"));
+  }
+
+  @Test
+  @Order(30)
   @DisplayName("finalize numbers the drafts by tenant name; issue posts each to receivables with its due date")
   void finalizeAndIssue() {
     assertEquals(2, f.post("finalizeBillRun", "/bill-runs/" + runId + "/finalize").getInteger("count"));
@@ -156,7 +178,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   @DisplayName("a late reading gives exactly one credit note and one rebill; the original is unchanged; again nothing")
   void lateReadingIsCorrectedOnce() {
     long[] late = FixedAllocation.same(31, 4000);
@@ -202,7 +224,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   @DisplayName("re-rate: nothing when nothing changed; one credit note and rebill when it did; a credited invoice is refused")
   void explicitReRate() {
     JsonObject same = f.post("reRateInvoice", "/invoices/" + rebill1 + "/re-rate");
@@ -232,7 +254,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   @DisplayName("the database refuses to change or delete an issued invoice or its lines")
   void issuedInvoicesAreImmutable() {
     String id = original1.toString();
@@ -253,7 +275,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(7)
+  @Order(70)
   @DisplayName("the run's CSV has every line of every document, credit notes negative, summing to what is owed")
   void csvExport() {
     Response csv = f.http.call(null, "GET", "/bill-runs/" + runId + "/export", f.admin, null);
@@ -280,7 +302,7 @@ class BillRunTest {
   }
 
   @Test
-  @Order(8)
+  @Order(80)
   @DisplayName("the PDF is a bill with number, reads, total and due date; another tenant gets 404 for it and the invoice")
   void pdfAndTenantIsolation() throws Exception {
     String own = f.backend.login("tenant-a1");
