@@ -69,8 +69,13 @@ final class LiveClient {
   LiveEvent routing;
   List<String> routedTopics;
   /** The messages of the current burst, as the frame being built ("[" then messages joined by ","). */
-  private final StringBuilder burst = new StringBuilder();
+  private StringBuilder burst = new StringBuilder(RETAINED_FRAME_CHARS);
   private int burstMessages;
+  /**
+   * The frame buffer is kept between bursts (no garbage per tick) up to this capacity; a larger one (a site's burst)
+   * is let go, so ten thousand idle clients do not each hold the largest frame they ever had.
+   */
+  private static final int RETAINED_FRAME_CHARS = 2048;
   /** A frame is closed and a new one begun past this size: it stays within what every client accepts. */
   private final int maxFrameChars;
 
@@ -120,7 +125,11 @@ final class LiveClient {
     }
     String frame = burstMessages == 1 ? burst.substring(1) : burst.append(']').toString();
     int messages = burstMessages;
-    burst.setLength(0);
+    if (burst.capacity() > RETAINED_FRAME_CHARS) {
+      burst = new StringBuilder(RETAINED_FRAME_CHARS);
+    } else {
+      burst.setLength(0);
+    }
     burstMessages = 0;
     if (!closed && !socket.isClosed()) {
       delivered += messages - 1;
@@ -242,7 +251,7 @@ final class LiveClient {
 
   void closed() {
     closed = true;
-    burst.setLength(0);
+    burst = new StringBuilder(0);
     burstMessages = 0;
     events.clear();
     values.clear();

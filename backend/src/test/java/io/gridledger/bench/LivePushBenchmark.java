@@ -162,12 +162,14 @@ public final class LivePushBenchmark {
     commitMs.clear();
     long deliveriesAtStart = backend.app().live().metrics().await().getLong("deliveries");
     clientIn.println("START");
+    long cpuAtStart = processCpuNanos();
     long maxHeapMiB = 0;
     for (int s = 0; s < seconds; s++) {
       Thread.sleep(1000);
       maxHeapMiB = Math.max(maxHeapMiB, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     }
     clientIn.println("STOP");
+    double serverCpu = (processCpuNanos() - cpuAtStart) / 1e9 / seconds;
     long updates = published.get() - publishedAtStart;
     long[] commits;
     synchronized (commitMs) {
@@ -193,8 +195,15 @@ public final class LivePushBenchmark {
     System.out.printf("  server heap MiB           max used=%d after GC=%d (max heap %d)%n", maxHeapMiB, heapAfterGcMiB,
       Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf("  server live metrics       %s%n", live.encode());
+    System.out.printf("  CPU cores busy (avg)      server JVM %.2f (ingest, live push, gateways), clients JVM %.2f%n",
+      serverCpu, result.getDouble("cpuCores"));
     System.out.printf("  load average at the end   %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     gateways.close().await();
+  }
+
+  /** This JVM's CPU time so far: with the machine shared, CPU per delivery compares where wall times do not. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The client process's next line starting with {@code prefix} (its logging may come first). */

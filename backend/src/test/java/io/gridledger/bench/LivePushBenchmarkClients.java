@@ -87,15 +87,18 @@ public final class LivePushBenchmarkClients {
     System.out.flush();
     BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
     long startedNs = 0;
+    long cpuAtStart = 0;
     for (String line; (line = commands.readLine()) != null; ) {
       if (line.equals("START")) {
         reset();
         startedNs = System.nanoTime();
+        cpuAtStart = LivePushBenchmark.processCpuNanos();
         measuring.set(true);
       } else if (line.equals("STOP")) {
         measuring.set(false);
         double seconds = (System.nanoTime() - startedNs) / 1e9;
-        System.out.println(summary(seconds).encode());
+        System.out.println(summary(seconds).put("cpuCores",
+          (LivePushBenchmark.processCpuNanos() - cpuAtStart) / 1e9 / seconds).encode());
         System.out.flush();
         break;
       }

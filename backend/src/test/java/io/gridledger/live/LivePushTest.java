@@ -200,6 +200,32 @@ class LivePushTest {
   }
 
   @Test
+  @DisplayName("the readings committed together reach a client in one frame: a JSON array of its messages, in order")
+  void readingsOfOneTickComeInOneFrame() throws Exception {
+    UUID meter1 = sites.a.get("meter1");
+    UUID meter2 = sites.a.get("meter2");
+    try (LiveTestClient operator = as("operator-a")) {
+      operator.subscribe("meter:" + meter1, "meter:" + meter2);
+      operator.awaitType("subscribed");
+      Thread.sleep(1_000); // the current values (snapshot) of the two meters, if any, have arrived meanwhile
+      int before = operator.frames();
+      String at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+      // One MQTT batch, one commit, one tick of the ingest tap: both readings in one burst.
+      gatewayPublishes(new JsonArray().add(reading("A-M1", at, 11, "kWh")).add(reading("A-M2", at, 22, "kWh")));
+      operator.await("meter 2's reading", m -> readingOf(m, meter2, at));
+      assertEquals(before + 1, operator.frames(), "one frame for both readings: " + operator.rawFrames());
+      String frame = operator.rawFrames().get(operator.rawFrames().size() - 1);
+      JsonArray messages = new JsonArray(frame);
+      assertEquals(2, messages.size(), frame);
+      assertEquals(Set.of(meter1.toString(), meter2.toString()), messages.stream()
+        .map(m -> ((JsonObject) m).getString("meterId")).collect(Collectors.toSet()));
+      assertEquals(List.of("meter:" + meter2), messages.stream().map(m -> (JsonObject) m)
+        .filter(m -> meter2.toString().equals(m.getString("meterId"))).findFirst().orElseThrow()
+        .getJsonArray("topics").getList(), "each message names the client's topics it matched, as alone");
+    }
+  }
+
+  @Test
   @DisplayName("a reading ingested over MQTT reaches the subscribers of its meter, unit, tenant and site with its value")
   void mqttReadingReachesSubscribers() throws Exception {
     TwoSites.SiteIds a = sites.a;

@@ -26,7 +26,7 @@ final class LiveTestClient implements AutoCloseable {
   private final WebSocketClient client;
   private final List<JsonObject> received = new ArrayList<>();
   private volatile Short closeCode;
-  private int frames;
+  private final List<String> frames = new ArrayList<>();
 
   private LiveTestClient(WebSocketClient client, WebSocket socket) {
     this.client = client;
@@ -39,7 +39,7 @@ final class LiveTestClient implements AutoCloseable {
         } else {
           received.add(new JsonObject(text));
         }
-        frames++;
+        frames.add(text);
       }
     });
     socket.closeHandler(v -> closeCode = socket.closeStatusCode());
@@ -81,7 +81,13 @@ final class LiveTestClient implements AutoCloseable {
   /** Frames received (each one message or an array of several). */
   int frames() {
     synchronized (received) {
-      return frames;
+      return frames.size();
+    }
+  }
+
+  List<String> rawFrames() {
+    synchronized (received) {
+      return new ArrayList<>(frames);
     }
   }
 
