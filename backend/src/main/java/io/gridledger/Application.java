@@ -71,6 +71,7 @@ public final class Application {
   private long activityTimer = -1;
   private io.gridledger.control.RelayControlService relayControl;
   private io.gridledger.ledger.LedgerService ledger;
+  private io.gridledger.allocation.AllocationService allocation;
   private DatabaseSettings dbSettings;
   private AlarmService alarms;
   private io.gridledger.live.LiveService live;
@@ -247,6 +248,8 @@ public final class Application {
       auth.getInteger("loginMaxAttemptsPerAddress"), auth.getInteger("loginWindowSeconds"));
     SiteImporter importer = new SiteImporter(pool);
     SiteAccess siteAccess = new SiteAccess(pool);
+    allocation = new io.gridledger.allocation.AllocationService(pool);
+    allocation.listen(vertx);
     ledger = new io.gridledger.ledger.PostgresLedger(vertx, pool, config.section("ledger"));
     io.gridledger.payment.Payments payments = new io.gridledger.payment.Payments(vertx, pool, ledger,
       config.section("payments"), config.section("demo").getBoolean("enabled"));
@@ -272,6 +275,9 @@ public final class Application {
       new io.gridledger.control.ControlHandlers(pool, siteAccess, relayControl),
       new io.gridledger.tariff.TariffHandlers(pool, siteAccess), new io.gridledger.tariff.TariffAssignmentHandlers(pool, siteAccess),
       new io.gridledger.tariff.TariffQuotes(pool, siteAccess),
+      new io.gridledger.allocation.AllocationHandlers(pool, siteAccess, allocation),
+      new io.gridledger.report.ReportHandlers(siteAccess, new io.gridledger.report.ConsumptionReport(pool, allocation,
+        new io.gridledger.tariff.TariffStore(pool))),
       new io.gridledger.ledger.AccountHandlers(pool, ledger), new io.gridledger.ledger.TrialBalanceHandler(pool),
       new io.gridledger.payment.PaymentHandlers(vertx, pool, payments, config.section("http").getString("publicUrl")),
       new io.gridledger.billing.BillRunHandlers(pool, siteAccess, billing),
@@ -346,6 +352,11 @@ public final class Application {
 
   public io.gridledger.ledger.LedgerService ledger() {
     return ledger;
+  }
+
+  /** Tenants' allocated usage (what billing rates); available once started. */
+  public io.gridledger.allocation.AllocationService allocation() {
+    return allocation;
   }
 
   public Pool pool() {

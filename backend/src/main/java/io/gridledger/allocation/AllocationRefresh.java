@@ -107,13 +107,14 @@ final class AllocationRefresh {
       .execute(Tuple.of("allocation:" + model.siteId + ":" + day))
       .compose(lock -> {
         OffsetDateTime computedAt = lock.iterator().next().getOffsetDateTime(1);
-        return readDay(conn, model, start, end, n)
-          .compose(data -> compute(model, day, data))
+        return readDay(conn, model, start, end)
+          .compose(rows -> compute(() -> new DayAllocator(model, day, dayData(model, rows, start, n)).allocate()))
           .compose(shares -> write(conn, model, day, start, shares, computedAt));
       }));
   }
 
-  private Future<DayData> readDay(SqlConnection conn, SiteModel model, OffsetDateTime start, OffsetDateTime end, int n) {
+  private Future<io.vertx.sqlclient.RowSet<Row>> readDay(SqlConnection conn, SiteModel model, OffsetDateTime start,
+                                                          OffsetDateTime end) {
     Set<String> registers = new LinkedHashSet<>(SiteModel.BILLED_REGISTER.values());
     registers.add(SiteModel.RUNTIME_REGISTER);
     model.rulesByMeter.values().forEach(list -> list.forEach(r -> {
@@ -124,42 +125,52 @@ final class AllocationRefresh {
     return conn.preparedQuery("SELECT ic.meter_id, ic.register, ic.interval_start, ic.consumption, ic.quality "
         + "FROM interval_consumption ic JOIN meter m ON m.id = ic.meter_id WHERE m.site_id = $1 "
         + "AND ic.interval_start >= $2 AND ic.interval_start < $3 AND ic.register = ANY($4)")
-      .execute(Tuple.of(model.siteId, start, end, registers.toArray(new String[0])))
-      .map(rows -> {
-        DayData data = new DayData(n);
-        long dayStart = start.toEpochSecond();
-        Map<String, Double> factors = new HashMap<>();
-        for (Row r : rows) {
-          SiteModel.Meter meter = model.meters.get(r.getUUID(0));
-          long offset = r.getOffsetDateTime(2).toEpochSecond() - dayStart;
-          if (meter == null || offset % INTERVAL_SECONDS != 0) {
-            continue;   // a meter created since the model was read, or not a 15-minute interval: not ours to split
-          }
-          String register = r.getString(1);
-          double factor = factors.computeIfAbsent(meter.id() + register, k -> meter.toCanonical(register));
-          data.put(meter.id(), register, (int) (offset / INTERVAL_SECONDS), Math.round(r.getDouble(3) * factor * 1000),
-            "estimated".equals(r.getString(4)));
-        }
-        return data;
-      });
+      .execute(Tuple.of(model.siteId, start, end, registers.toArray(new String[0])));
   }
 
-  /** The split is CPU work proportional to units x intervals: off the event loop when there is one. */
-  private static Future<List<DayAllocator.Share>> compute(SiteModel model, LocalDate day, DayData data) {
+  /** The day's rows as allocation reads them: thousandths, canonical units for billed registers, by interval index. */
+  private static DayData dayData(SiteModel model, io.vertx.sqlclient.RowSet<Row> rows, OffsetDateTime start, int n) {
+    DayData data = new DayData(n);
+    long dayStart = start.toEpochSecond();
+    Map<SiteModel.Meter, Double> billedFactors = new java.util.IdentityHashMap<>();
+    for (Row r : rows) {
+      SiteModel.Meter meter = model.meters.get(r.getUUID(0));
+      long offset = r.getOffsetDateTime(2).toEpochSecond() - dayStart;
+      if (meter == null || offset % INTERVAL_SECONDS != 0) {
+        continue;   // a meter created since the model was read, or not a 15-minute interval: not ours to split
+      }
+      String register = r.getString(1);
+      double factor = register.equals(meter.billedRegister())
+        ? billedFactors.computeIfAbsent(meter, m -> m.toCanonical(register)) : meter.toCanonical(register);
+      data.put(meter.id(), register, (int) (offset / INTERVAL_SECONDS), Math.round(r.getDouble(3) * factor * 1000),
+        "estimated".equals(r.getString(4)));
+    }
+    return data;
+  }
+
+  /**
+   * Turning the day's rows into arrays and splitting them is CPU work proportional to units x intervals: off the event
+   * loop when there is one.
+   */
+  private static Future<List<DayAllocator.Share>> compute(java.util.concurrent.Callable<List<DayAllocator.Share>> work) {
     Context context = Vertx.currentContext();
     if (context == null) {
-      return Future.succeededFuture(new DayAllocator(model, day, data).allocate());
+      try {
+        return Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
     }
-    return context.owner().executeBlocking(() -> new DayAllocator(model, day, data).allocate(), false);
+    return context.owner().executeBlocking(work, false);
   }
 
   private static Future<Void> write(SqlConnection conn, SiteModel model, LocalDate day, OffsetDateTime start,
                                     List<DayAllocator.Share> shares, OffsetDateTime computedAt) {
     List<Tuple> batch = new ArrayList<>(shares.size());
     for (DayAllocator.Share s : shares) {
-      Long[] q = new Long[s.quantities().length];
-      for (int i = 0; i < q.length; i++) {
-        q[i] = s.quantities()[i];
+      io.vertx.core.buffer.Buffer q = io.vertx.core.buffer.Buffer.buffer(s.quantities().length * 8);
+      for (long v : s.quantities()) {
+        q.appendLong(v);
       }
       batch.add(Tuple.wrap(new Object[] {model.siteId, day, s.tenantId(), s.unitId(), s.utility(), s.meterId(),
         s.register(), s.ruleId(), s.ruleKind(), start, q, s.total(), s.meteredMilli(), s.estimated()}));

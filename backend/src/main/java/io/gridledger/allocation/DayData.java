@@ -14,15 +14,19 @@ import java.util.UUID;
 final class DayData {
 
   final int n;
-  private final Map<String, long[]> series = new HashMap<>();
-  private final Set<String> estimated = new HashSet<>();
+  /** A record key: cheap hashing, unlike a concatenated string per interval row. */
+  private record Key(UUID meterId, String register) {
+  }
+
+  private final Map<Key, long[]> series = new HashMap<>();
+  private final Set<Key> estimated = new HashSet<>();
 
   DayData(int n) {
     this.n = n;
   }
 
-  private static String key(UUID meterId, String register) {
-    return meterId + "/" + register;
+  private static Key key(UUID meterId, String register) {
+    return new Key(meterId, register);
   }
 
   void put(UUID meterId, String register, int index, long milli, boolean isEstimated) {

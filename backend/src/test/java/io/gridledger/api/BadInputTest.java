@@ -28,7 +28,7 @@ class BadInputTest {
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
     "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up",
-    "bill_run", "invoice");
+    "bill_run", "invoice", "allocation_rule");
 
   private static TestBackend backend;
   private static ContractHttp http;
@@ -427,6 +427,39 @@ class BadInputTest {
                                   Map<String, String> headers) {
     Response r = unchanged(() -> http.call(operationId, "POST", path, admin, body.encode(), "application/json", headers));
     assertProblem(r, status, slug, field);
+  }
+
+  @Test
+  @DisplayName("a bad allocation rule answers 400/422 naming the field; a version dated at or before the latest 409")
+  void badAllocationRules() {
+    String path = siteA + "/allocation-rules";
+    String meter = sites.a.get("mainMeter").toString();
+    JsonObject fixed = new JsonObject().put("meterId", meter).put("kind", "fixed").put("effectiveFrom", "2026-01-01");
+    refused(400, "validation-failed", "/kind", "createAllocationRule", "POST", path, fixed.copy().put("kind", "guess"));
+    refused(400, "validation-failed", "/params/shares/0/percent", "createAllocationRule", "POST", path, fixed.copy()
+      .put("params", new JsonObject().put("shares", new JsonArray().add(new JsonObject()
+        .put("unitId", sites.a.get("unit1").toString()).put("percent", "ninety")))));
+    refused(422, "invalid-shares", "/params/shares", "createAllocationRule", "POST", path, fixed.copy()
+      .put("params", new JsonObject().put("shares", new JsonArray()
+        .add(new JsonObject().put("unitId", sites.a.get("unit1").toString()).put("percent", "60"))
+        .add(new JsonObject().put("unitId", sites.a.get("unit2").toString()).put("percent", "30.5")))));
+    refused(422, "invalid-reference", "/params", "createAllocationRule", "POST", path, fixed.copy().put("kind", "area")
+      .put("params", new JsonObject().put("units", new JsonArray().add(sites.b.get("unit1").toString()))));
+    refused(422, "invalid-reference", "/meterId", "createAllocationRule", "POST", path, fixed.copy().put("kind", "area")
+      .put("meterId", sites.b.get("meter1").toString()));
+    refused(422, "invalid-period", "/to", "getSiteAllocatedUsage", "GET", siteA + "/allocated-usage?from=2026-02-01"
+      + "&to=2026-02-01", null);
+    refused(422, "invalid-period", "/to", "getConsumptionReport", "GET", "/reports/consumption?site="
+      + sites.a.get("site") + "&from=2026-01-01&to=2028-01-01", null);
+    refused(400, "validation-failed", "from", "getSiteAllocatedUsage", "GET", siteA + "/allocated-usage?from=yesterday"
+      + "&to=2026-02-01", null);
+    Response first = http.call("createAllocationRule", "POST", path, admin, fixed.copy().put("kind", "area")
+      .put("effectiveFrom", "2026-02-01"));
+    assertEquals(201, first.status(), first.text());
+    refused(409, "past-rule-version", null, "createAllocationRule", "POST", path, fixed.copy().put("kind", "headcount")
+      .put("effectiveFrom", "2026-01-15"));
+    refused(409, "past-rule-version", null, "createAllocationRule", "POST", path, fixed.copy().put("kind", "headcount")
+      .put("effectiveFrom", "2026-02-01"));
   }
 
   // --- helpers ---

@@ -153,6 +153,7 @@ class ContractTest {
     exerciseMetering(succeeded);
     exerciseControl(succeeded);
     String tariffId = exerciseTariffs(succeeded, siteId, tenantId, meterId);
+    exerciseAllocation(succeeded, siteId, tenantId, meterId, unitId);
     exerciseLedger(succeeded);
     exerciseBilling(succeeded);
 
@@ -360,6 +361,23 @@ class ContractTest {
       + usdSite + "&effectiveFrom=2026-01-01", admin, record, "application/json", java.util.Map.of())).json();
     http.call("deleteTariff", "DELETE", "/tariffs/" + imported.getString("id"), admin, null);
     return tariffId;
+  }
+
+  private void exerciseAllocation(Set<String> succeeded, String siteId, String tenantId, String meterId, String unitId) {
+    JsonObject rule = ok(succeeded, "createAllocationRule", http.call("createAllocationRule", "POST", "/sites/" + siteId
+      + "/allocation-rules", admin, new JsonObject().put("meterId", meterId).put("kind", "area")
+      .put("effectiveFrom", "2026-01-01").put("note", "contract").put("params", new JsonObject()
+        .put("units", new JsonArray().add(unitId))))).json();
+    ok(succeeded, "listAllocationRules", http.call("listAllocationRules", "GET", "/sites/" + siteId
+      + "/allocation-rules?meterId=" + meterId, admin, null));
+    ok(succeeded, "getAllocationRule", http.call("getAllocationRule", "GET", "/allocation-rules/" + rule.getString("id"),
+      admin, null));
+    ok(succeeded, "getSiteAllocatedUsage", http.call("getSiteAllocatedUsage", "GET", "/sites/" + siteId
+      + "/allocated-usage?from=2026-01-01&to=2026-01-03", admin, null));
+    ok(succeeded, "getTenantAllocatedUsage", http.call("getTenantAllocatedUsage", "GET", "/tenants/" + tenantId
+      + "/allocated-usage?from=2026-01-01&to=2026-01-03", admin, null));
+    ok(succeeded, "getConsumptionReport", http.call("getConsumptionReport", "GET", "/reports/consumption?site=" + siteId
+      + "&from=2026-01-01&to=2026-01-03&groupBy=floor&utility=electricity", admin, null));
   }
 
   private static Response ok(Set<String> succeeded, String operationId, Response r) {

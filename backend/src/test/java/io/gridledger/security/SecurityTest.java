@@ -38,7 +38,7 @@ class SecurityTest {
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
     "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up",
-    "bill_run", "invoice");
+    "bill_run", "invoice", "allocation_rule");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -81,6 +81,11 @@ class SecurityTest {
     commandOfTenantA2 = relayCommand(sites.a.get("meter2"));
     commandOfMainA = relayCommand(sites.a.get("mainMeter"));
     siteB.put("tariffId", createTariff(sites.b.get("site"), "Site B power"));
+    Response rule = http.call("createAllocationRule", "POST", "/sites/" + sites.b.get("site") + "/allocation-rules",
+      admin, new JsonObject().put("meterId", sites.b.get("meter1").toString()).put("kind", "area")
+        .put("effectiveFrom", "2026-01-01"));
+    assertEquals(201, rule.status(), rule.text());
+    siteB.put("ruleId", UUID.fromString(rule.json().getString("id")));
     siteATariff = createTariff(sites.a.get("site"), "Site A power, assigned to no tenant");
     siteB.put("accountId", walletOf(sites.b.get("tenant1")));
     siteB.put("topUpId", cashTopUp(siteB.get("accountId")));
@@ -200,8 +205,8 @@ class SecurityTest {
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2,
       "accountId", walletA2, "topUpId", topUpA2, "invoiceId", invoiceA2);
-    // 30 before billing + getInvoice, getInvoicePdf, reRateInvoice
-    assertEquals(33, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+    // 30 before billing + getInvoice, getInvoicePdf, reRateInvoice + allocation's one tenant operation
+    assertEquals(34, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
       "commandId", commandOfMainA, "tariffId", siteATariff, "runId", runA);
     // 18 before billing + getBillRun, finalizeBillRun, issueBillRun, exportBillRun (no tenant sees a bill run)
@@ -220,6 +225,16 @@ class SecurityTest {
     assertEquals(before, snapshot(), "a refused request changed the database");
     Response site = http.call("getSite", "GET", "/sites/" + sites.b.get("site"), admin, null);
     assertEquals("Site B", site.json().getString("name"), "site B as the admin sees it");
+  }
+
+  @Test
+  @DisplayName("the consumption report of another site answers 404 to its tenants, operators and integrations")
+  void consumptionReportOfAnotherSiteIsNotFound() {
+    String path = "/reports/consumption?site=" + sites.b.get("site") + "&from=2026-10-01&to=2026-10-02";
+    for (String token : List.of(tenantA1, operatorA, integrationA)) {
+      assertNotFound("report of site B", http.call("getConsumptionReport", "GET", path, token, null));
+      assertNotFound("CSV report of site B", http.call("getConsumptionReport", "GET", path + "&format=csv", token, null));
+    }
   }
 
   @Test
@@ -479,7 +494,11 @@ class SecurityTest {
 
   /** Required query parameters, so a refusal is about scope, not validation. */
   private static String validQuery(String operationId) {
-    return operationId.equals("getMeterConsumption") ? "?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z" : "";
+    return switch (operationId) {
+      case "getMeterConsumption" -> "?from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z";
+      case "getSiteAllocatedUsage", "getTenantAllocatedUsage" -> "?from=2026-10-01&to=2026-10-02";
+      default -> "";
+    };
   }
 
   /** Required headers, so a refusal is about scope, not validation. */
@@ -518,6 +537,8 @@ class SecurityTest {
       case "putSiteHolidays" -> new JsonObject().put("holidays", new JsonArray().add(new JsonObject()
         .put("date", "2040-01-01").put("name", "Hijacked")));
       case "createAdjustment" -> new JsonObject().put("amountMinor", 100).put("reason", "Hijacked");
+      case "createAllocationRule" -> new JsonObject().put("meterId", ids.getOrDefault("meterId", UUID.randomUUID())
+        .toString()).put("kind", "area").put("effectiveFrom", "2040-01-01");
       case "createTopUp" -> new JsonObject().put("amountMinor", 100).put("provider", "cash");
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
