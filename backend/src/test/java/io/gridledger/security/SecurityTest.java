@@ -37,7 +37,8 @@ class SecurityTest {
 
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
-    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up");
+    "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up",
+    "tenant_payment", "payment_refund", "payment_allocation", "receivable_document");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -81,8 +82,10 @@ class SecurityTest {
     siteATariff = createTariff(sites.a.get("site"), "Site A power, assigned to no tenant");
     siteB.put("accountId", walletOf(sites.b.get("tenant1")));
     siteB.put("topUpId", cashTopUp(siteB.get("accountId")));
+    siteB.put("paymentId", payment(sites.b.get("tenant2")));
     walletA2 = walletOf(sites.a.get("tenant2"));
     topUpA2 = cashTopUp(walletA2);
+    paymentA2 = payment(sites.a.get("tenant2"));
   }
 
   /** A relay command on the meter, finished (failed: its gateway is not connected), by the admin. */
@@ -122,6 +125,16 @@ class SecurityTest {
   }
 
   private static UUID walletA2;
+  private static UUID paymentA2;
+
+  /** A bank transfer recorded for the tenant by the admin (it becomes credit: the tenant has no invoice). */
+  private static UUID payment(UUID tenantId) {
+    Response r = http.call("createTenantPayment", "POST", "/tenants/" + tenantId + "/payments", admin,
+      new JsonObject().put("amountMinor", 1000).put("method", "bank_transfer").encode(), "application/json",
+      Map.of("Idempotency-Key", "security-" + tenantId));
+    assertEquals(201, r.status(), r.text());
+    return UUID.fromString(r.json().getString("id"));
+  }
   private static UUID topUpA2;
 
   /** The tenant's wallet, opened through the API as an admin. */
@@ -152,8 +165,8 @@ class SecurityTest {
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2,
-      "accountId", walletA2, "topUpId", topUpA2);
-    assertEquals(30, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+      "accountId", walletA2, "topUpId", topUpA2, "paymentId", paymentA2);
+    assertEquals(35, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
       "commandId", commandOfMainA, "tariffId", siteATariff);
     assertEquals(18, assertEveryOperationNotFound(tenantA1, unoccupied),
@@ -436,6 +449,7 @@ class SecurityTest {
   /** Required headers, so a refusal is about scope, not validation. */
   private static Map<String, String> validHeaders(String operationId) {
     return operationId.equals("createTopUp") || operationId.equals("createAdjustment")
+      || operationId.equals("createTenantPayment") || operationId.equals("createPaymentRefund")
       ? Map.of("Idempotency-Key", "hijack-" + UUID.randomUUID()) : Map.of();
   }
 
@@ -470,6 +484,9 @@ class SecurityTest {
         .put("date", "2040-01-01").put("name", "Hijacked")));
       case "createAdjustment" -> new JsonObject().put("amountMinor", 100).put("reason", "Hijacked");
       case "createTopUp" -> new JsonObject().put("amountMinor", 100).put("provider", "cash");
+      case "createTenantPayment" -> new JsonObject().put("amountMinor", 100).put("method", "cash");
+      case "createPaymentRefund" -> new JsonObject().put("amountMinor", 100).put("reason", "Hijacked");
+      case "reversePayment" -> new JsonObject().put("reason", "Hijacked");
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;
