@@ -114,7 +114,7 @@ public final class Application {
       .compose(v -> SecretStore.jwtSecret(pool, config.section("auth").getString("jwtSecret")))
       .compose(this::startApi)
       .compose(v -> config.section("demo").getBoolean("enabled")
-        ? new DemoSeeder(vertx, pool, passwordHasher()).seedOnce().compose(seeded -> startDemoDevices())
+        ? new DemoSeeder(vertx, pool, passwordHasher(), ledger).seedOnce().compose(seeded -> startDemoDevices())
         : Future.succeededFuture())
       .map(v -> {
         LOG.info("gridledger started port={} api={} docs={}", port(), ApiServer.API_BASE, "/docs");

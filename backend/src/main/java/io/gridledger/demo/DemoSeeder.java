@@ -33,7 +33,10 @@ public final class DemoSeeder {
   private final PasswordHasher hasher;
   private final UserStore users;
 
-  public DemoSeeder(Vertx vertx, Pool pool, PasswordHasher hasher) {
+  private final io.gridledger.ledger.LedgerService ledger;
+
+  public DemoSeeder(Vertx vertx, Pool pool, PasswordHasher hasher, io.gridledger.ledger.LedgerService ledger) {
+    this.ledger = ledger;
     this.vertx = vertx;
     this.pool = pool;
     this.hasher = hasher;
@@ -51,14 +54,17 @@ public final class DemoSeeder {
     });
   }
 
-  /** The demo's tariffs, once: also for a demo database seeded before tariffs existed. */
+  /**
+   * The demo's tariffs, once: also for a demo database seeded before tariffs existed. Then the prepaid wallets'
+   * opening balances (idempotent, also for older demo databases).
+   */
   private Future<Void> seedTariffs(UUID siteId) {
     return DemoTariffs.seedOnce(pool, siteId).map(seeded -> {
       if (seeded) {
         LOG.info("demo tariffs seeded site={}", siteId);
       }
       return null;
-    });
+    }).compose(v -> DemoWallets.seedOnce(pool, ledger, siteId));
   }
 
   private Future<Void> seed() {

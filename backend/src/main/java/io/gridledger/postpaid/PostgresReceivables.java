@@ -61,11 +61,20 @@ public final class PostgresReceivables implements Receivables {
       }
       String mode = r.getString("billing_mode");
       ZoneId zone = ZoneId.of(r.getString("time_zone"));
-      return Allocations.lockTenant(tx, d.tenantId())
-        .compose(v -> insert(tx, d, mode, zone))
-        .compose(fresh -> !fresh ? Future.succeededFuture()
-          : "prepaid".equals(mode) ? new PrepaidReconciliation(ledger).post(tx, d, zone)
-          : postpaid(tx, d, zone));
+      // Accounts are read (and opened if missing) before the tenant's lock is taken: never ask the pool for another
+      // connection while holding a lock others wait for with their connections.
+      boolean prepaid = "prepaid".equals(mode);
+      return (prepaid ? PrepaidReconciliation.chargedUtilities(tx, d, zone) : Future.succeededFuture(Set.<String>of()))
+        .compose(charged -> {
+          Set<String> utilities = new java.util.HashSet<>(d.netByUtility().keySet());
+          utilities.addAll(charged);
+          return SiteAccounts.openWithin(tx, ledger, d.siteId(), d.tenantId(), utilities);
+        })
+        .compose(accounts -> Allocations.lockTenant(tx, d.tenantId())
+          .compose(v -> insert(tx, d, mode, zone))
+          .compose(fresh -> !fresh ? Future.succeededFuture()
+            : prepaid ? new PrepaidReconciliation(ledger).post(tx, d, zone, accounts)
+            : postpaid(tx, d, zone, accounts)));
     });
   }
 
@@ -87,10 +96,10 @@ public final class PostgresReceivables implements Receivables {
         }));
   }
 
-  private Future<Void> postpaid(SqlConnection tx, IssuedDocument d, ZoneId zone) {
+  private Future<Void> postpaid(SqlConnection tx, IssuedDocument d, ZoneId zone, SiteAccounts accounts) {
     boolean invoice = IssuedDocument.INVOICE.equals(d.kind());
     Future<Void> posted = d.totalMinor() == 0 ? Future.succeededFuture()
-      : SiteAccounts.open(ledger, d.siteId(), d.tenantId(), d.netByUtility().keySet()).compose(accounts -> {
+      : Future.<Void>succeededFuture().compose(ignored -> {
         List<Transfer.Leg> legs = new ArrayList<>();
         // An invoice: the tenant owes more (debit receivable), income and tax arise (credits). A credit note mirrors it.
         legs.add(invoice ? Transfer.Leg.debit(accounts.receivable(), d.totalMinor())

@@ -99,7 +99,7 @@ public final class PostpaidHandlers implements OperationBinder {
     String toText = query(rc, "to");
     ok(rc, tenant(p, tenantId).compose(t -> {
       LocalDate to = toText == null ? t.today().plusDays(1) : LocalDate.parse(toText);
-      LocalDate from = fromText == null ? to.withDayOfMonth(1).minusMonths(to.getDayOfMonth() == 1 ? 1 : 0) : LocalDate.parse(fromText);
+      LocalDate from = fromText == null ? to.minusMonths(1) : LocalDate.parse(fromText);
       if (!from.isBefore(to)) {
         throw Problem.unprocessable("invalid-period", "to", "to must be after from");
       }

@@ -418,6 +418,37 @@ class BadInputTest {
     assertProblem(unsigned, 401, "unauthorized", null);
   }
 
+  @Test
+  @DisplayName("payments, refunds, reversals, statements and finance views refuse bad input precisely and write nothing")
+  void postpaidInput() {
+    String payments = "/tenants/" + sites.a.get("tenant2") + "/payments";
+    JsonObject pay = new JsonObject().put("amountMinor", 1000).put("method", "cash");
+    // A first, valid payment opens the ledger accounts payments use, so refusals below must leave every table as is.
+    assertEquals(201, http.call("createTenantPayment", "POST", payments, admin, pay.encode(), "application/json", key())
+      .status());
+    refusedWith(400, "validation-failed", "Idempotency-Key", "createTenantPayment", payments, pay, Map.of());
+    refusedWith(400, "validation-failed", "/amountMinor", "createTenantPayment", payments, pay.copy().put("amountMinor", 0), key());
+    refusedWith(400, "validation-failed", "/method", "createTenantPayment", payments, pay.copy().put("method", "cheque"), key());
+    refusedWith(400, "validation-failed", "/receivedOn", "createTenantPayment", payments,
+      pay.copy().put("receivedOn", "yesterday"), key());
+    refusedWith(400, "validation-failed", "/tip", "createTenantPayment", payments, pay.copy().put("tip", 1), key());
+    refusedWith(422, "invalid-allocation", "/invoiceIds", "createTenantPayment", payments,
+      pay.copy().put("invoiceIds", new JsonArray().add(UUID.randomUUID().toString())), key());
+    String refunds = "/payments/" + UUID.randomUUID() + "/refunds";
+    refusedWith(404, "not-found", null, "createPaymentRefund", refunds,
+      new JsonObject().put("amountMinor", 1).put("reason", "none"), key());
+    refused(400, "validation-failed", "paymentId", "getPayment", "GET", "/payments/42", null);
+    refused(400, "validation-failed", "from", "getTenantStatement", "GET", "/tenants/" + sites.a.get("tenant2")
+      + "/statement?from=May", null);
+    refused(422, "invalid-period", "to", "getTenantStatement", "GET", "/tenants/" + sites.a.get("tenant2")
+      + "/statement?from=2026-05-01&to=2026-04-01", null);
+    refused(400, "validation-failed", "siteId", "getFinanceOverview", "GET", "/finance/overview", null);
+    refused(400, "validation-failed", "accountKind", "listFinanceTransactions", "GET", "/finance/transactions?siteId="
+      + sites.a.get("site") + "&accountKind=piggy_bank", null);
+    refused(400, "invalid-cursor", "cursor", "listFinanceTransactions", "GET", "/finance/transactions?siteId="
+      + sites.a.get("site") + "&cursor=" + b64("tx:yesterday"), null);
+  }
+
   private static Map<String, String> key() {
     return Map.of("Idempotency-Key", UUID.randomUUID().toString());
   }

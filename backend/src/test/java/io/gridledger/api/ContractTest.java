@@ -156,6 +156,7 @@ class ContractTest {
     exerciseAllocation(succeeded, siteId, tenantId, meterId, unitId);
     exerciseLedger(succeeded);
     exerciseBilling(succeeded);
+    exercisePostpaid(succeeded);
 
     ok(succeeded, "deleteMeter", http.call("deleteMeter", "DELETE", "/meters/" + meterId, admin, null));
     ok(succeeded, "deleteOccupancy", http.call("deleteOccupancy", "DELETE", "/occupancies/" + occupancyId, admin, null));
@@ -235,6 +236,36 @@ class ContractTest {
     ok(succeeded, "listMeterCommands", http.call("listMeterCommands", "GET", "/meters/" + meterId + "/commands?limit=5",
       admin, null));
     ok(succeeded, "getMeterRelay", http.call("getMeterRelay", "GET", "/meters/" + meterId + "/relay", admin, null));
+  }
+
+  /** An invoice posted as billing does, a payment, its refund and reversal, a statement, the overview, transactions. */
+  private void exercisePostpaid(Set<String> succeeded) {
+    UUID site = sites.a.get("site");
+    UUID tenant = sites.a.get("tenant2");
+    io.gridledger.postpaid.IssuedDocument invoice = new io.gridledger.postpaid.IssuedDocument(UUID.randomUUID(),
+      io.gridledger.postpaid.IssuedDocument.INVOICE, site, tenant, "CT-1", java.time.Instant.parse("2026-10-05T10:00:00Z"),
+      java.time.LocalDate.parse("2026-09-01"), java.time.LocalDate.parse("2026-10-01"),
+      java.time.LocalDate.parse("2026-10-31"), "EUR", java.util.Map.of("electricity", 10_000L), 1_900, 11_900, null);
+    backend.pool().withTransaction(tx -> backend.app().receivables().postIssued(tx, invoice)).await();
+    JsonObject payment = ok(succeeded, "createTenantPayment", http.call("createTenantPayment", "POST", "/tenants/" + tenant
+      + "/payments", admin, new JsonObject().put("amountMinor", 15_000).put("method", "bank_transfer").encode(),
+      "application/json", java.util.Map.of("Idempotency-Key", "contract-payment"))).json();
+    String paymentId = payment.getString("id");
+    ok(succeeded, "getPayment", http.call("getPayment", "GET", "/payments/" + paymentId, admin, null));
+    ok(succeeded, "createPaymentRefund", http.call("createPaymentRefund", "POST", "/payments/" + paymentId + "/refunds",
+      admin, new JsonObject().put("amountMinor", 1_000).put("reason", "Overpaid").encode(), "application/json",
+      java.util.Map.of("Idempotency-Key", "contract-refund")));
+    JsonObject mistaken = http.call("createTenantPayment", "POST", "/tenants/" + tenant + "/payments", admin,
+      new JsonObject().put("amountMinor", 500).put("method", "cash").encode(), "application/json",
+      java.util.Map.of("Idempotency-Key", "contract-mistake")).json();
+    ok(succeeded, "reversePayment", http.call("reversePayment", "POST", "/payments/" + mistaken.getString("id")
+      + "/reversal", admin, new JsonObject().put("reason", "Wrong tenant")));
+    ok(succeeded, "getTenantStatement", http.call("getTenantStatement", "GET", "/tenants/" + tenant
+      + "/statement?from=2026-10-01&to=2026-12-01", admin, null));
+    ok(succeeded, "getFinanceOverview", http.call("getFinanceOverview", "GET", "/finance/overview?siteId=" + site
+      + "&from=2026-10-01&to=2026-12-01", admin, null));
+    ok(succeeded, "listFinanceTransactions", http.call("listFinanceTransactions", "GET", "/finance/transactions?siteId="
+      + site + "&kind=payment&limit=2", admin, null));
   }
 
   /** A tenant's accounts, a cash top-up, an adjustment, the statement, the trial balance and a signed Stripe event. */

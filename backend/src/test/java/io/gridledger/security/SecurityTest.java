@@ -38,7 +38,8 @@ class SecurityTest {
   private static final String PROBLEM = "https://gridledger.io/problems/";
   private static final List<String> TABLES = List.of("site", "building", "floor", "unit", "tenant", "occupancy", "meter",
     "app_user", "api_key", "meter_command", "tariff", "tariff_version", "ledger_account", "ledger_transfer", "top_up",
-    "bill_run", "invoice", "allocation_rule");
+    "bill_run", "invoice", "allocation_rule", "tenant_payment", "payment_refund", "payment_allocation",
+    "receivable_document");
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
 
   private static TestBackend backend;
@@ -89,6 +90,7 @@ class SecurityTest {
     siteATariff = createTariff(sites.a.get("site"), "Site A power, assigned to no tenant");
     siteB.put("accountId", walletOf(sites.b.get("tenant1")));
     siteB.put("topUpId", cashTopUp(siteB.get("accountId")));
+    siteB.put("paymentId", payment(sites.b.get("tenant2")));
     walletA2 = walletOf(sites.a.get("tenant2"));
     topUpA2 = cashTopUp(walletA2);
     // Postpaid tenants only: a tariff assigned to a prepaid tenant starts the prepaid loop charging its wallet, and
@@ -100,6 +102,7 @@ class SecurityTest {
       createTariff(sites.a.get("site"), "Site A power of tenant a2"), "Europe/Berlin");
     runA = billedA2[0];
     invoiceA2 = billedA2[1];
+    paymentA2 = payment(sites.a.get("tenant2"));
   }
 
   /** Billing rates exactly the usage these tests put in; nobody's postings are checked here. */
@@ -174,6 +177,16 @@ class SecurityTest {
   }
 
   private static UUID walletA2;
+  private static UUID paymentA2;
+
+  /** A bank transfer recorded for the tenant by the admin (it becomes credit: the tenant has no invoice). */
+  private static UUID payment(UUID tenantId) {
+    Response r = http.call("createTenantPayment", "POST", "/tenants/" + tenantId + "/payments", admin,
+      new JsonObject().put("amountMinor", 1000).put("method", "bank_transfer").encode(), "application/json",
+      Map.of("Idempotency-Key", "security-" + tenantId));
+    assertEquals(201, r.status(), r.text());
+    return UUID.fromString(r.json().getString("id"));
+  }
   private static UUID topUpA2;
 
   /** The tenant's wallet, opened through the API as an admin. */
@@ -204,9 +217,10 @@ class SecurityTest {
     assertEquals(expected, assertEveryOperationNotFound(tenantA1, siteB), "operations tried on site B");
     Map<String, UUID> tenantA2 = Map.of("unitId", sites.a.get("unit2"), "tenantId", sites.a.get("tenant2"),
       "occupancyId", sites.a.get("occupancy2"), "meterId", sites.a.get("meter2"), "commandId", commandOfTenantA2,
-      "accountId", walletA2, "topUpId", topUpA2, "invoiceId", invoiceA2);
+      "accountId", walletA2, "topUpId", topUpA2, "invoiceId", invoiceA2, "paymentId", paymentA2);
     // 30 before billing + getInvoice, getInvoicePdf, reRateInvoice + allocation's one tenant operation
-    assertEquals(34, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
+    // + createTenantPayment, getTenantStatement, getPayment, createPaymentRefund, reversePayment
+    assertEquals(39, assertEveryOperationNotFound(tenantA1, tenantA2), "operations tried on tenant a2's objects");
     Map<String, UUID> unoccupied = Map.of("unitId", sites.a.get("common"), "meterId", sites.a.get("mainMeter"),
       "commandId", commandOfMainA, "tariffId", siteATariff, "runId", runA);
     // 18 before billing + getBillRun, finalizeBillRun, issueBillRun, exportBillRun (no tenant sees a bill run)
@@ -504,6 +518,7 @@ class SecurityTest {
   /** Required headers, so a refusal is about scope, not validation. */
   private static Map<String, String> validHeaders(String operationId) {
     return operationId.equals("createTopUp") || operationId.equals("createAdjustment")
+      || operationId.equals("createTenantPayment") || operationId.equals("createPaymentRefund")
       ? Map.of("Idempotency-Key", "hijack-" + UUID.randomUUID()) : Map.of();
   }
 
@@ -540,6 +555,9 @@ class SecurityTest {
       case "createAllocationRule" -> new JsonObject().put("meterId", ids.getOrDefault("meterId", UUID.randomUUID())
         .toString()).put("kind", "area").put("effectiveFrom", "2040-01-01");
       case "createTopUp" -> new JsonObject().put("amountMinor", 100).put("provider", "cash");
+      case "createTenantPayment" -> new JsonObject().put("amountMinor", 100).put("method", "cash");
+      case "createPaymentRefund" -> new JsonObject().put("amountMinor", 100).put("reason", "Hijacked");
+      case "reversePayment" -> new JsonObject().put("reason", "Hijacked");
       case "createMeterExchange" -> new JsonObject().put("register", "energy_active_import")
         .put("ts", "2026-10-01T12:00:00Z").put("oldFinalValue", 600).put("newInitialValue", 0);
       default -> null;
