@@ -254,7 +254,7 @@ public final class Application {
     io.gridledger.payment.Payments payments = new io.gridledger.payment.Payments(vertx, pool, ledger,
       config.section("payments"), config.section("demo").getBoolean("enabled"));
     if (allocatedUsage == null) {
-      allocatedUsage = new io.gridledger.allocation.AllocationService(pool);
+      allocatedUsage = allocation;
     }
     if (receivables == null) {
       receivables = new io.gridledger.postpaid.PostgresReceivables(ledger);
