@@ -44,6 +44,10 @@ class DemoRestartTest {
     assertEquals(5, second.getInteger("tariffs"), "tariffs are seeded once");
     assertEquals(first.getInteger("assignments"), second.getInteger("assignments"));
     assertTrue(first.getInteger("assignments") >= 51, "every demo tenant has at least its electricity tariff");
+    // Every third tenant (t1, t4, ..., t49) is prepaid: 17 opening top-ups, once, one of them (tenant4) deliberately low.
+    assertEquals(17, first.getInteger("openings"));
+    assertEquals(17, second.getInteger("openings"), "a restart replays the openings, it does not pay twice");
+    assertEquals(1, second.getInteger("lowOpenings"));
   }
 
   /** Starts the backend, checks the demo logins work over HTTP, reads the site back, stops everything. */
@@ -67,7 +71,10 @@ class DemoRestartTest {
       assertEquals("Harbourside electricity 2026", tariff.getString("name"));
       return new JsonObject().put("siteId", siteId).put("sites", sites.getJsonArray("items").size())
         .put("tenants", count(app, "tenant")).put("meters", count(app, "meter")).put("tariffs", count(app, "tariff"))
-        .put("assignments", count(app, "tariff_assignment"));
+        .put("assignments", count(app, "tariff_assignment"))
+        .put("openings", count(app, "ledger_transfer WHERE kind = 'top_up' AND created_by = 'demo'"))
+        .put("lowOpenings", count(app, "ledger_leg l JOIN ledger_transfer t ON t.id = l.transfer_id "
+          + "WHERE t.created_by = 'demo' AND l.side = 'C' AND l.amount_minor = " + DemoWallets.LOW_MINOR));
     } finally {
       app.stop().await();
       vertx.close().await();
