@@ -5,7 +5,12 @@ import { barChart, type Bucket } from '../shared/charts';
 import { monthCost } from '../shared/costs';
 import { clear, el, formatMoney, formatNumber, formatTime, notAvailable } from '../shared/dom';
 import { CUMULATIVE, type Floor, type Meter, type SiteModel, type Unit } from '../shared/model';
+import { downloadWithToken } from '../shared/download';
 import type { LiveState } from './metrics';
+
+interface PanelInvoice {
+  id: string; kind: 'invoice' | 'credit_note'; number?: string | null; periodFrom: string; currency: string; totalMinor: number;
+}
 
 export interface PanelContext {
   model: SiteModel;
@@ -45,8 +50,30 @@ export class UnitPanel {
     this.root.append(el('h3', {}, 'Cost this month'), cost);
     void this.fillCost(cost, tenant?.id, meters);
     this.body(meters, (m) => this.show(unit, m));
-    this.root.append(el('h3', {}, 'Last invoices'),
-      this.ctx.caps.has('listInvoices') ? el('p', { class: 'muted' }, 'See the billing console.') : notAvailable('Invoices'));
+    const invoices = el('ul', { class: 'rows invoices' });
+    this.root.append(el('h3', {}, 'Last invoices'), invoices);
+    void this.fillInvoices(invoices, tenant?.id);
+  }
+
+  /** The tenant's last three issued invoices and credit notes, each with its PDF. */
+  private async fillInvoices(target: HTMLElement, tenantId?: string): Promise<void> {
+    if (!this.ctx.caps.has('listInvoices', 'getInvoicePdf')) return void target.replaceWith(notAvailable('Invoices'));
+    if (!tenantId) return void target.append(el('li', { class: 'muted' }, 'No tenant, no invoices.'));
+    try {
+      const page = await api<{ items: PanelInvoice[] }>(`/invoices?tenantId=${tenantId}&status=issued&sort=-periodFrom&limit=3`);
+      if (!page.items.length) target.append(el('li', { class: 'muted' }, 'No invoice issued yet.'));
+      for (const inv of page.items) {
+        const pdf = el('button', { class: 'small' }, 'PDF');
+        pdf.addEventListener('click', () => void downloadWithToken(`/invoices/${inv.id}/pdf`, `${inv.number ?? inv.id}.pdf`,
+          'application/pdf').catch((e) => { pdf.textContent = (e as Error).message; }));
+        const sign = inv.kind === 'credit_note' ? -1 : 1;
+        target.append(el('li', { 'data-invoice-id': inv.id },
+          el('span', {}, `${inv.number ?? ''} · ${inv.periodFrom}`),
+          el('span', {}, el('strong', {}, formatMoney(sign * inv.totalMinor, inv.currency)), ' ', pdf)));
+      }
+    } catch (e) {
+      target.append(el('li', { class: 'error' }, e instanceof ApiError ? e.message : 'Invoices unavailable'));
+    }
   }
 
   /** A floor's own meters (its distribution board, heat, cooling and air sensors) and who occupies it. */
