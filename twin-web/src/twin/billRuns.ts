@@ -3,6 +3,7 @@
 import { api, ApiError, listAll, type Session } from '../shared/api';
 import { clear, el, formatTime } from '../shared/dom';
 import { downloadWithToken } from '../shared/download';
+import { siteToday } from '../shared/model';
 
 export interface BillRun {
   id: string; siteId: string; periodFrom: string; periodTo: string;
@@ -35,7 +36,7 @@ export class BillRunsPanel {
   }
 
   private startForm(): HTMLElement {
-    const month = el('input', { type: 'month', name: 'period', value: previousMonth() });
+    const month = el('input', { type: 'month', name: 'period', value: previousMonth(this.timeZone) });
     const start = el('button', { class: 'small', type: 'submit' }, 'Start bill run');
     const note = el('span', { class: 'muted' });
     const form = el('form', { class: 'bill-run-start' }, month, start, note);
@@ -109,11 +110,12 @@ export class BillRunsPanel {
   }
 }
 
-function previousMonth(): string {
-  const d = new Date();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() - 1);
-  return d.toISOString().slice(0, 7);
+/** The site-local month before this one ("YYYY-MM"): the month a bill run is usually for. */
+function previousMonth(timeZone: string): string {
+  const today = siteToday(timeZone);
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
 }
 
 /** Periods are stored with an exclusive end; people read the last day. */

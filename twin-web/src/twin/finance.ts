@@ -2,7 +2,7 @@
 // liabilities, top-ups, tenants in arrears or cut off) and the tenants in arrears with their oldest debt.
 import { api } from '../shared/api';
 import { el, formatMoney } from '../shared/dom';
-import type { SiteModel } from '../shared/model';
+import { siteToday, type SiteModel } from '../shared/model';
 
 export interface Aging {
   asOf: string; notDueMinor: number; days0To30Minor: number; days31To60Minor: number; days61To90Minor: number;
@@ -26,16 +26,17 @@ interface Statement {
   openInvoices: { number: string; dueDate: string; openMinor: number; daysPastDue: number }[];
 }
 
-/** The calendar month containing today, as [first day, first day of the next month). */
-function thisMonth(): { from: string; to: string } {
-  const now = new Date();
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) };
+/** The site-local calendar month containing today, as [first day, first day of the next month). */
+function thisMonth(timeZone: string): { from: string; to: string } {
+  const today = siteToday(timeZone);
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+  return { from: `${today.slice(0, 7)}-01`, to: `${next}-01` };
 }
 
 export async function renderFinanceOverview(target: HTMLElement, model: SiteModel): Promise<void> {
-  const { from, to } = thisMonth();
+  const { from, to } = thisMonth(model.site.timeZone);
   const o = await api<FinanceOverview>(`/finance/overview?siteId=${model.site.id}&from=${from}&to=${to}`);
   const money = (m: number) => formatMoney(m, o.currency);
   const rows = el('ul', { class: 'rows finance-overview', 'data-from': o.from });
@@ -66,7 +67,7 @@ export function agingTable(a: Aging, currency: string): HTMLElement {
 
 /** Tenants owing money past due, largest first, with their oldest open invoice. */
 export async function renderArrears(target: HTMLElement, model: SiteModel): Promise<void> {
-  const { from, to } = thisMonth();
+  const { from, to } = thisMonth(model.site.timeZone);
   const o = await api<FinanceOverview>(`/finance/overview?siteId=${model.site.id}&from=${from}&to=${to}`);
   if (!o.tenantsInArrears.count) return void target.append(el('p', { class: 'muted' }, 'No tenant is in arrears.'));
   const names = new Map(model.tenants.map((t) => [t.id, t.legalName]));

@@ -71,20 +71,20 @@ public final class BillRunHandlers implements OperationBinder {
   }
 
   private void finalizeRun(RoutingContext rc) {
-    Principal p = Authenticator.principal(rc);
-    UUID runId = pathId(rc, "runId");
-    ok(rc, visible(p, runId).compose(run -> {
-      SiteAccess.requireEditor(p);
-      return billing.finalizeRun(runId).map(n -> new JsonObject().put("runId", runId.toString()).put("count", n));
-    }));
+    runAction(rc, billing::finalizeRun);
   }
 
   private void issueRun(RoutingContext rc) {
+    runAction(rc, billing::issueRun);
+  }
+
+  /** Finalize or issue: an editor of the run's site acts on it; the answer counts the documents it changed. */
+  private void runAction(RoutingContext rc, java.util.function.Function<UUID, Future<Integer>> action) {
     Principal p = Authenticator.principal(rc);
     UUID runId = pathId(rc, "runId");
     ok(rc, visible(p, runId).compose(run -> {
       SiteAccess.requireEditor(p);
-      return billing.issueRun(runId).map(n -> new JsonObject().put("runId", runId.toString()).put("count", n));
+      return action.apply(runId).map(n -> new JsonObject().put("runId", runId.toString()).put("count", n));
     }));
   }
 
