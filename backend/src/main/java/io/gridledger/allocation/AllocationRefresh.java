@@ -107,12 +107,27 @@ final class AllocationRefresh {
       .execute(Tuple.of("allocation:" + model.siteId + ":" + day))
       .compose(lock -> {
         OffsetDateTime computedAt = lock.iterator().next().getOffsetDateTime(1);
+        long[] phase = {System.nanoTime(), 0, 0};
         return readDay(conn, model, start, end)
-          .compose(rows -> compute(() -> new DayAllocator(model, day, dayData(model, rows, start, n)).allocate()))
-          .compose(shares -> write(conn, model, day, start, shares, computedAt));
+          .compose(rows -> {
+            phase[1] = System.nanoTime();
+            return compute(() -> new DayAllocator(model, day, dayData(model, rows, start, n)).allocate());
+          })
+          .compose(shares -> {
+            phase[2] = System.nanoTime();
+            return write(conn, model, day, start, shares, computedAt).onSuccess(v -> LOG.info(
+              "allocation day recomputed site={} day={} shares={} read_ms={} compute_ms={} write_ms={}", model.siteId,
+              day, shares.size(), (phase[1] - phase[0]) / 1_000_000, (phase[2] - phase[1]) / 1_000_000,
+              (System.nanoTime() - phase[2]) / 1_000_000));
+          });
       }));
   }
 
+  /**
+   * The day's intervals of the site's allocation registers, one row per meter register with its interval starts and
+   * quantities as arrays: the database groups 960,000 interval rows of a 10,000-unit day into 10,000 rows, which the
+   * client decodes far faster than one row per interval.
+   */
   private Future<io.vertx.sqlclient.RowSet<Row>> readDay(SqlConnection conn, SiteModel model, OffsetDateTime start,
                                                           OffsetDateTime end) {
     Set<String> registers = new LinkedHashSet<>(SiteModel.BILLED_REGISTER.values());
@@ -122,9 +137,12 @@ final class AllocationRefresh {
         registers.add(r.params().getString("register"));
       }
     }));
-    return conn.preparedQuery("SELECT ic.meter_id, ic.register, ic.interval_start, ic.consumption, ic.quality "
+    return conn.preparedQuery("SELECT ic.meter_id, ic.register, "
+        + "array_agg(extract(epoch FROM ic.interval_start)::bigint) AS starts, array_agg(ic.consumption) AS quantities, "
+        + "bool_or(ic.quality = 'estimated') AS estimated "
         + "FROM interval_consumption ic JOIN meter m ON m.id = ic.meter_id WHERE m.site_id = $1 "
-        + "AND ic.interval_start >= $2 AND ic.interval_start < $3 AND ic.register = ANY($4)")
+        + "AND ic.interval_start >= $2 AND ic.interval_start < $3 AND ic.register = ANY($4) "
+        + "GROUP BY ic.meter_id, ic.register")
       .execute(Tuple.of(model.siteId, start, end, registers.toArray(new String[0])));
   }
 
@@ -132,18 +150,28 @@ final class AllocationRefresh {
   private static DayData dayData(SiteModel model, io.vertx.sqlclient.RowSet<Row> rows, OffsetDateTime start, int n) {
     DayData data = new DayData(n);
     long dayStart = start.toEpochSecond();
-    Map<SiteModel.Meter, Double> billedFactors = new java.util.IdentityHashMap<>();
     for (Row r : rows) {
       SiteModel.Meter meter = model.meters.get(r.getUUID(0));
-      long offset = r.getOffsetDateTime(2).toEpochSecond() - dayStart;
-      if (meter == null || offset % INTERVAL_SECONDS != 0) {
-        continue;   // a meter created since the model was read, or not a 15-minute interval: not ours to split
+      if (meter == null) {
+        continue;   // a meter created since the model was read: the next refresh sees it
       }
       String register = r.getString(1);
-      double factor = register.equals(meter.billedRegister())
-        ? billedFactors.computeIfAbsent(meter, m -> m.toCanonical(register)) : meter.toCanonical(register);
-      data.put(meter.id(), register, (int) (offset / INTERVAL_SECONDS), Math.round(r.getDouble(3) * factor * 1000),
-        "estimated".equals(r.getString(4)));
+      double factor = meter.toCanonical(register);
+      Long[] starts = r.getArrayOfLongs(2);
+      Double[] quantities = r.getArrayOfDoubles(3);
+      long[] series = new long[n];
+      boolean any = false;
+      for (int i = 0; i < starts.length; i++) {
+        long offset = starts[i] - dayStart;
+        if (offset % INTERVAL_SECONDS != 0) {
+          continue;   // not a 15-minute interval: not ours to split
+        }
+        series[(int) (offset / INTERVAL_SECONDS)] = Math.round(quantities[i] * factor * 1000);
+        any = true;
+      }
+      if (any) {
+        data.put(meter.id(), register, series, r.getBoolean(4));
+      }
     }
     return data;
   }
@@ -164,26 +192,129 @@ final class AllocationRefresh {
     return context.owner().executeBlocking(work, false);
   }
 
+  /**
+   * Replaces the day's stored result: the shares (allocated_usage) and the rollups billing reads (allocated_tenant_day,
+   * allocated_source_day), each written as one multi-row INSERT from arrays, then stamps allocation_day.
+   */
   private static Future<Void> write(SqlConnection conn, SiteModel model, LocalDate day, OffsetDateTime start,
                                     List<DayAllocator.Share> shares, OffsetDateTime computedAt) {
-    List<Tuple> batch = new ArrayList<>(shares.size());
-    for (DayAllocator.Share s : shares) {
-      io.vertx.core.buffer.Buffer q = io.vertx.core.buffer.Buffer.buffer(s.quantities().length * 8);
-      for (long v : s.quantities()) {
-        q.appendLong(v);
-      }
-      batch.add(Tuple.wrap(new Object[] {model.siteId, day, s.tenantId(), s.unitId(), s.utility(), s.meterId(),
-        s.register(), s.ruleId(), s.ruleKind(), start, q, s.total(), s.meteredMilli(), s.estimated()}));
+    Tuple key = Tuple.of(model.siteId, day);
+    Future<Void> chain = Future.succeededFuture();
+    for (String table : List.of("allocated_usage", "allocated_tenant_day", "allocated_source_day")) {
+      chain = chain.compose(v -> conn.preparedQuery("DELETE FROM " + table + " WHERE site_id = $1 AND day = $2")
+        .execute(key).mapEmpty());
     }
-    Future<?> deleted = conn.preparedQuery("DELETE FROM allocated_usage WHERE site_id = $1 AND day = $2")
-      .execute(Tuple.of(model.siteId, day));
-    return deleted.compose(v -> batch.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
-        "INSERT INTO allocated_usage (site_id, day, tenant_id, unit_id, utility, meter_id, register, rule_id, rule_kind, "
-          + "day_start, quantities, total_milli, metered_milli, estimated) "
-          + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)").executeBatch(batch))
+    DayRollup rollup = DayRollup.of(shares);
+    return chain
+      .compose(v -> shares.isEmpty() ? Future.succeededFuture() : insertShares(conn, model, day, start, shares))
+      .compose(v -> rollup.tenantDays().isEmpty() ? Future.succeededFuture()
+        : insertTenantDays(conn, model, day, start, rollup.tenantDays()))
+      .compose(v -> rollup.sourceDays().isEmpty() ? Future.succeededFuture()
+        : insertSourceDays(conn, model, day, rollup.sourceDays()))
       .compose(v -> conn.preparedQuery("INSERT INTO allocation_day (site_id, day, inputs_hash, computed_at) "
         + "VALUES ($1, $2, $3, $4) ON CONFLICT (site_id, day) DO UPDATE SET inputs_hash = EXCLUDED.inputs_hash, "
         + "computed_at = EXCLUDED.computed_at").execute(Tuple.of(model.siteId, day, model.fingerprint, computedAt)))
       .mapEmpty();
+  }
+
+  private static Future<?> insertShares(SqlConnection conn, SiteModel model, LocalDate day, OffsetDateTime start,
+                                        List<DayAllocator.Share> shares) {
+    int size = shares.size();
+    UUID[] tenants = new UUID[size];
+    UUID[] units = new UUID[size];
+    String[] utilities = new String[size];
+    UUID[] meters = new UUID[size];
+    String[] registers = new String[size];
+    UUID[] rules = new UUID[size];
+    String[] kinds = new String[size];
+    io.vertx.core.buffer.Buffer[] quantities = new io.vertx.core.buffer.Buffer[size];
+    Long[] totals = new Long[size];
+    Long[] metered = new Long[size];
+    Boolean[] estimated = new Boolean[size];
+    for (int i = 0; i < size; i++) {
+      DayAllocator.Share s = shares.get(i);
+      tenants[i] = s.tenantId();
+      units[i] = s.unitId();
+      utilities[i] = s.utility();
+      meters[i] = s.meterId();
+      registers[i] = s.register();
+      rules[i] = s.ruleId();
+      kinds[i] = s.ruleKind();
+      quantities[i] = pack(s.quantities());
+      totals[i] = s.total();
+      metered[i] = s.meteredMilli();
+      estimated[i] = s.estimated();
+    }
+    return conn.preparedQuery("INSERT INTO allocated_usage (site_id, day, day_start, tenant_id, unit_id, utility, "
+        + "meter_id, register, rule_id, rule_kind, quantities, total_milli, metered_milli, estimated) "
+        + "SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::uuid[], $8::text[], $9::uuid[], "
+        + "$10::text[], $11::bytea[], $12::bigint[], $13::bigint[], $14::boolean[])")
+      .execute(Tuple.wrap(new Object[] {model.siteId, day, start, tenants, units, utilities, meters, registers, rules,
+        kinds, quantities, totals, metered, estimated}));
+  }
+
+  private static Future<?> insertTenantDays(SqlConnection conn, SiteModel model, LocalDate day, OffsetDateTime start,
+                                            List<DayRollup.TenantDay> days) {
+    int size = days.size();
+    UUID[] tenants = new UUID[size];
+    String[] utilities = new String[size];
+    String[] units = new String[size];
+    io.vertx.core.buffer.Buffer[] quantities = new io.vertx.core.buffer.Buffer[size];
+    Long[] totals = new Long[size];
+    Boolean[] estimated = new Boolean[size];
+    for (int i = 0; i < size; i++) {
+      DayRollup.TenantDay d = days.get(i);
+      tenants[i] = d.tenantId();
+      utilities[i] = d.utility();
+      units[i] = d.unit();
+      quantities[i] = pack(d.quantities());
+      totals[i] = d.total();
+      estimated[i] = d.estimated();
+    }
+    return conn.preparedQuery("INSERT INTO allocated_tenant_day (site_id, day, day_start, tenant_id, utility, unit, "
+        + "quantities, total_milli, estimated) SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::text[], $6::text[], "
+        + "$7::bytea[], $8::bigint[], $9::boolean[])")
+      .execute(Tuple.wrap(new Object[] {model.siteId, day, start, tenants, utilities, units, quantities, totals,
+        estimated}));
+  }
+
+  private static Future<?> insertSourceDays(SqlConnection conn, SiteModel model, LocalDate day,
+                                            List<DayRollup.SourceDay> days) {
+    int size = days.size();
+    UUID[] tenants = new UUID[size];
+    String[] utilities = new String[size];
+    UUID[] meters = new UUID[size];
+    String[] registers = new String[size];
+    UUID[] rules = new UUID[size];
+    String[] kinds = new String[size];
+    Long[] shares = new Long[size];
+    Long[] metered = new Long[size];
+    Boolean[] estimated = new Boolean[size];
+    for (int i = 0; i < size; i++) {
+      DayRollup.SourceDay d = days.get(i);
+      tenants[i] = d.tenantId();
+      utilities[i] = d.utility();
+      meters[i] = d.meterId();
+      registers[i] = d.register();
+      rules[i] = d.ruleId();
+      kinds[i] = d.ruleKind();
+      shares[i] = d.shareMilli();
+      metered[i] = d.meteredMilli();
+      estimated[i] = d.estimated();
+    }
+    return conn.preparedQuery("INSERT INTO allocated_source_day (site_id, day, tenant_id, utility, meter_id, register, "
+        + "rule_id, rule_kind, share_milli, metered_milli, estimated) SELECT $1, $2, * FROM unnest($3::uuid[], "
+        + "$4::text[], $5::uuid[], $6::text[], $7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::boolean[])")
+      .execute(Tuple.wrap(new Object[] {model.siteId, day, tenants, utilities, meters, registers, rules, kinds, shares,
+        metered, estimated}));
+  }
+
+  /** Big-endian 8-byte integers, the packed form of a day's quantities (V13). */
+  static io.vertx.core.buffer.Buffer pack(long[] quantities) {
+    io.vertx.core.buffer.Buffer q = io.vertx.core.buffer.Buffer.buffer(quantities.length * 8);
+    for (long v : quantities) {
+      q.appendLong(v);
+    }
+    return q;
   }
 }

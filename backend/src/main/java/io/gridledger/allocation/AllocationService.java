@@ -20,8 +20,8 @@ import java.util.UUID;
 /**
  * Allocated usage from the stored allocation: each call first makes the requested days current
  * ({@link AllocationRefresh}: only missing or stale days are recomputed), then reads the day rows and assembles them
- * per tenant and utility ({@link UsageAssembler}). Reading a month for 10,000 tenants is one indexed range scan of
- * about 300,000 rows; see docs/allocation.md for the storage choice and figures.
+ * per tenant and utility from the rollups maintained with them ({@link UsageAssembler}); see docs/allocation.md for
+ * the storage choice and figures.
  */
 public final class AllocationService implements AllocatedUsage {
 
@@ -70,8 +70,7 @@ public final class AllocationService implements AllocatedUsage {
     if (!from.isBefore(to)) {
       return Future.succeededFuture(List.of());
     }
-    return refresh.ensure(siteId, from, to).compose(model -> read(siteId, tenantId, from, to, false)
-      .compose(rows -> UsageAssembler.assemble(pool, model, rows, from, to)));
+    return refresh.ensure(siteId, from, to).compose(model -> UsageAssembler.read(pool, model, tenantId, from, to));
   }
 
   /**

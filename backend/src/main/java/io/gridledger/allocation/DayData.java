@@ -29,8 +29,9 @@ final class DayData {
     return new Key(meterId, register);
   }
 
-  void put(UUID meterId, String register, int index, long milli, boolean isEstimated) {
-    series.computeIfAbsent(key(meterId, register), k -> new long[n])[index] = milli;
+  /** The register's quantities of the day (index = interval of the day); {@code isEstimated}: any of them is. */
+  void put(UUID meterId, String register, long[] quantities, boolean isEstimated) {
+    series.put(key(meterId, register), quantities);
     if (isEstimated) {
       estimated.add(key(meterId, register));
     }

@@ -52,15 +52,7 @@ final class LargestRemainder {
     }
     long left = magnitude - given;   // fewer than weights.length, each remainder < weightSum
     if (left > 0) {
-      Integer[] order = new Integer[weights.length];
-      for (int i = 0; i < order.length; i++) {
-        order[i] = i;
-      }
-      java.util.Arrays.sort(order, (a, b) -> remainders[a] != remainders[b]
-        ? Long.compare(remainders[b], remainders[a]) : Integer.compare(a, b));
-      for (int k = 0; k < left; k++) {
-        parts[order[k]]++;
-      }
+      giveLeftovers(parts, remainders, left);
     }
     if (total < 0) {
       for (int i = 0; i < parts.length; i++) {
@@ -68,5 +60,29 @@ final class LargestRemainder {
       }
     }
     return parts;
+  }
+
+  /**
+   * One more unit each to the {@code left} parts with the largest remainders, ties to the lower index. Equivalent to
+   * sorting the indexes by (remainder desc, index asc) and taking the first {@code left}, but on primitives: a
+   * 10,000-unit remainder split runs this 96 times a day, and boxed index sorts dominated the day's computation.
+   */
+  private static void giveLeftovers(long[] parts, long[] remainders, long left) {
+    long[] sorted = remainders.clone();
+    java.util.Arrays.sort(sorted);
+    long threshold = sorted[sorted.length - (int) left];   // the left-th largest remainder
+    long atThreshold = left;
+    for (int i = 0; i < parts.length; i++) {
+      if (remainders[i] > threshold) {
+        parts[i]++;
+        atThreshold--;
+      }
+    }
+    for (int i = 0; i < parts.length && atThreshold > 0; i++) {
+      if (remainders[i] == threshold) {
+        parts[i]++;
+        atThreshold--;
+      }
+    }
   }
 }

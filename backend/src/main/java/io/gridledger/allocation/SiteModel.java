@@ -75,6 +75,8 @@ final class SiteModel {
   final List<Unit> units;
   final Map<UUID, Unit> unitsById = new HashMap<>();
   final Map<UUID, List<Occupancy>> occupancyByUnit = new HashMap<>();
+  /** A tenant's occupancies: service periods are looked up per tenant, 10,000 times in a site's bill run. */
+  final Map<UUID, List<Occupancy>> occupancyByTenant = new HashMap<>();
   final List<Occupancy> occupancies;
   /** Per meter, its rule versions by ascending effective date. */
   final Map<UUID, List<Rule>> rulesByMeter = new HashMap<>();
@@ -92,6 +94,7 @@ final class SiteModel {
     this.fingerprint = fingerprint;
     units.forEach(u -> unitsById.put(u.id(), u));
     occupancies.forEach(o -> occupancyByUnit.computeIfAbsent(o.unitId(), k -> new ArrayList<>()).add(o));
+    occupancies.forEach(o -> occupancyByTenant.computeIfAbsent(o.tenantId(), k -> new ArrayList<>()).add(o));
     rules.forEach(r -> rulesByMeter.computeIfAbsent(r.meterId(), k -> new ArrayList<>()).add(r));
     meters.values().forEach(m -> {
       if (m.parentId() != null) {

@@ -10,111 +10,153 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Turns stored day rows into {@link TenantUsage}: per tenant and utility, the day arrays of all its sources summed
- * interval by interval and laid end to end (ascending starts), the sources totalled, and the service period taken
- * from occupancy. Opening and closing register reads are looked up for direct meters (one query for all of them).
+ * Reads the maintained rollups of a period into {@link TenantUsage}: per tenant and utility, the summed day arrays of
+ * allocated_tenant_day laid end to end (ascending starts), the period totals per source from allocated_source_day
+ * (summed by the database), and the service period from occupancy. Opening and closing register reads are looked up
+ * for direct meters (one query for all of them). The day arrays are streamed through a cursor, a few thousand rows at
+ * a time, so a 10,000-tenant month never sits in the client as one result set.
  */
 final class UsageAssembler {
+
+  /** Rows per cursor fetch: about 4 MB of packed quantities. */
+  private static final int FETCH = 5_000;
 
   private UsageAssembler() {
   }
 
-  private static final class Source {
-    final AllocatedRow first;
-    long share;
-    long metered;
-    boolean estimated;
-    final Set<LocalDate> days = new HashSet<>();
-
-    Source(AllocatedRow first) {
-      this.first = first;
-    }
+  private record Source(UUID meterId, String register, UUID ruleId, String ruleKind, long share, long metered,
+                        boolean estimated) {
   }
 
   private static final class Group {
     final UUID tenantId;
     final String utility;
-    final String unit;
-    /** day -> summed quantities of the day, and the day's first interval start */
+    String unit;
+    /** day -> the day's quantities, and the day's first interval start */
     final Map<LocalDate, long[]> days = new java.util.TreeMap<>();
     final Map<LocalDate, Long> dayStarts = new HashMap<>();
-    final Map<String, Source> sources = new LinkedHashMap<>();
+    final List<Source> sources = new ArrayList<>();
     boolean estimated;
 
-    Group(UUID tenantId, String utility, String unit) {
+    Group(UUID tenantId, String utility) {
       this.tenantId = tenantId;
       this.utility = utility;
-      this.unit = unit;
     }
   }
 
-  static Future<List<TenantUsage>> assemble(Pool pool, SiteModel model, List<AllocatedRow> rows, LocalDate from,
-                                            LocalDate to) {
-    Map<String, Group> groups = new LinkedHashMap<>();
-    for (AllocatedRow row : rows) {
-      Group g = groups.computeIfAbsent(row.tenantId() + "/" + row.utility(),
-        k -> new Group(row.tenantId(), row.utility(), row.unit()));
-      long[] day = g.days.get(row.day());
-      if (day == null) {
-        g.days.put(row.day(), row.quantities().clone());
-        g.dayStarts.put(row.day(), row.dayStartEpochSecond());
-      } else {
-        for (int i = 0; i < day.length; i++) {
-          day[i] += row.quantities()[i];
+  private record GroupKey(UUID tenantId, String utility) {
+  }
+
+  /** Every tenant's usage on the site over [from, to), or one tenant's when {@code tenantId} is not null. */
+  static Future<List<TenantUsage>> read(Pool pool, SiteModel model, UUID tenantId, LocalDate from, LocalDate to) {
+    Tuple args = tenantId != null ? Tuple.of(model.siteId, from, to, tenantId) : Tuple.of(model.siteId, from, to);
+    String tenantFilter = tenantId != null ? "AND tenant_id = $4 " : "";
+    return pool.preparedQuery("SELECT tenant_id, utility, meter_id, register, rule_id, rule_kind, "
+        + "sum(share_milli)::bigint, sum(metered_milli)::bigint, bool_or(estimated) FROM allocated_source_day "
+        + "WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter
+        + "GROUP BY tenant_id, utility, meter_id, register, rule_id, rule_kind "
+        + "ORDER BY tenant_id, utility, min(day), meter_id, rule_id")
+      .execute(args)
+      .compose(sourceRows -> {
+        Map<GroupKey, Group> groups = new LinkedHashMap<>();   // the database's order: tenant, utility
+        for (Row r : sourceRows) {
+          groups.computeIfAbsent(new GroupKey(r.getUUID(0), r.getString(1)), k -> new Group(k.tenantId(), k.utility()))
+            .sources.add(new Source(r.getUUID(2), r.getString(3), r.getUUID(4), r.getString(5), r.getLong(6),
+              r.getLong(7), r.getBoolean(8)));
+        }
+        return streamDays(pool, args, tenantFilter, groups).map(v -> new ArrayList<>(groups.values()));
+      })
+      .compose(list -> openingClosing(pool, model, list, from, to).map(reads -> {
+        long[] fullStarts = starts(model, from, to);
+        List<TenantUsage> out = new ArrayList<>(list.size());
+        for (Group g : list) {
+          if (g.days.isEmpty()) {
+            continue;   // a source row without its day row cannot be (same transaction); skip rather than guess
+          }
+          LocalDate[] service = servicePeriod(model, g.tenantId, from, to);
+          List<UsageSource> sources = new ArrayList<>(g.sources.size());
+          for (Source s : g.sources) {
+            SiteModel.Meter meter = model.meters.get(s.meterId());
+            String key = g.tenantId + "/" + s.meterId() + "/" + s.register();
+            boolean direct = "direct".equals(s.ruleKind());
+            sources.add(new UsageSource(s.meterId(), meter == null ? null : meter.serial(), s.register(), s.ruleId(),
+              s.ruleKind(), s.share(), s.metered(), direct ? reads.get(key + "/open") : null,
+              direct ? reads.get(key + "/close") : null, s.estimated()));
+          }
+          out.add(new TenantUsage(g.tenantId, g.utility, g.unit, service[0], service[1], usage(g, fullStarts),
+            g.estimated, List.copyOf(sources)));
+          g.days.clear();   // the day arrays are copied into the usage: let them go as we go
+        }
+        return out;
+      }));
+  }
+
+  /** Streams the period's tenant-day rows into their groups through a cursor (which needs a transaction). */
+  private static Future<Void> streamDays(Pool pool, Tuple args, String tenantFilter, Map<GroupKey, Group> groups) {
+    String sql = "SELECT tenant_id, utility, day, day_start, quantities, estimated, unit FROM allocated_tenant_day "
+      + "WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter;
+    return pool.withTransaction(conn -> conn.prepare(sql).compose(statement -> {
+      io.vertx.sqlclient.Cursor cursor = statement.cursor(args);
+      return readChunks(cursor, groups).eventually(cursor::close);
+    }));
+  }
+
+  private static Future<Void> readChunks(io.vertx.sqlclient.Cursor cursor, Map<GroupKey, Group> groups) {
+    return cursor.read(FETCH).compose(rows -> {
+      for (Row r : rows) {
+        Group g = groups.get(new GroupKey(r.getUUID(0), r.getString(1)));
+        if (g == null) {
+          continue;   // written after the sources were read: the next read sees both
+        }
+        io.vertx.core.buffer.Buffer packed = r.getBuffer(4);
+        long[] q = new long[packed.length() / 8];
+        for (int i = 0; i < q.length; i++) {
+          q[i] = packed.getLong(i * 8);
+        }
+        LocalDate day = r.getLocalDate(2);
+        g.days.put(day, q);
+        g.dayStarts.put(day, r.getOffsetDateTime(3).toEpochSecond());
+        g.estimated |= r.getBoolean(5);
+        if (g.unit == null) {
+          g.unit = r.getString(6);
         }
       }
-      Source s = g.sources.computeIfAbsent(row.meterId() + "/" + row.register() + "/" + row.ruleId() + "/"
-        + row.ruleKind(), k -> new Source(row));
-      s.share += row.totalMilli();
-      if (s.days.add(row.day())) {
-        s.metered += row.meteredMilli();   // a tenant with two units on one meter: the meter counted once a day
-      }
-      s.estimated |= row.estimated();
-      g.estimated |= row.estimated();
-    }
-    List<Group> list = new ArrayList<>(groups.values());
-    return openingClosing(pool, model, list, from, to).map(reads -> {
-      List<TenantUsage> out = new ArrayList<>(list.size());
-      for (Group g : list) {
-        LocalDate[] service = servicePeriod(model, g.tenantId, from, to);
-        List<UsageSource> sources = new ArrayList<>();
-        for (Source s : g.sources.values()) {
-          AllocatedRow r = s.first;
-          SiteModel.Meter meter = model.meters.get(r.meterId());
-          String key = g.tenantId + "/" + r.meterId() + "/" + r.register();
-          boolean direct = "direct".equals(r.ruleKind());
-          sources.add(new UsageSource(r.meterId(), meter == null ? null : meter.serial(), r.register(), r.ruleId(),
-            r.ruleKind(), s.share, s.metered, direct ? reads.get(key + "/open") : null,
-            direct ? reads.get(key + "/close") : null, s.estimated));
-        }
-        out.add(new TenantUsage(g.tenantId, g.utility, g.unit, service[0], service[1], usage(g), g.estimated,
-          List.copyOf(sources)));
-      }
-      return out;
+      return cursor.hasMore() ? readChunks(cursor, groups) : Future.succeededFuture();
     });
   }
 
-  private static IntervalUsage usage(Group g) {
+  /** The interval starts of every day of [from, to): shared by every tenant with usage on all of them. */
+  private static long[] starts(SiteModel model, LocalDate from, LocalDate to) {
+    long first = AllocationRefresh.utc(model, from).toEpochSecond();
+    long end = AllocationRefresh.utc(model, to).toEpochSecond();
+    long[] starts = new long[(int) ((end - first) / AllocationRefresh.INTERVAL_SECONDS)];
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] = first + (long) i * AllocationRefresh.INTERVAL_SECONDS;
+    }
+    return starts;
+  }
+
+  private static IntervalUsage usage(Group g, long[] fullStarts) {
     int count = 0;
     for (long[] day : g.days.values()) {
       count += day.length;
     }
-    long[] starts = new long[count];
     long[] quantities = new long[count];
+    long[] starts = count == fullStarts.length ? fullStarts : new long[count];   // every day present: the shared one
     int k = 0;
     for (Map.Entry<LocalDate, long[]> e : g.days.entrySet()) {
       long start = g.dayStarts.get(e.getKey());
       long[] day = e.getValue();
       for (int i = 0; i < day.length; i++) {
-        starts[k] = start + (long) i * AllocationRefresh.INTERVAL_SECONDS;
+        if (starts != fullStarts) {
+          starts[k] = start + (long) i * AllocationRefresh.INTERVAL_SECONDS;
+        }
         quantities[k++] = day[i];
       }
     }
@@ -125,10 +167,7 @@ final class UsageAssembler {
   static LocalDate[] servicePeriod(SiteModel model, UUID tenantId, LocalDate from, LocalDate to) {
     LocalDate start = null;
     LocalDate end = null;
-    for (SiteModel.Occupancy o : model.occupancies) {
-      if (!o.tenantId().equals(tenantId)) {
-        continue;
-      }
+    for (SiteModel.Occupancy o : model.occupancyByTenant.getOrDefault(tenantId, List.of())) {
       LocalDate s = o.from().isBefore(from) ? from : o.from();
       LocalDate e = o.to() == null || !o.to().plusDays(1).isBefore(to) ? to : o.to().plusDays(1);
       if (!s.isBefore(e)) {
@@ -149,12 +188,12 @@ final class UsageAssembler {
     List<String> keys = new ArrayList<>();
     for (Group g : groups) {
       LocalDate[] service = servicePeriod(model, g.tenantId, from, to);
-      for (Source s : g.sources.values()) {
-        if ("direct".equals(s.first.ruleKind())) {
-          String key = g.tenantId + "/" + s.first.meterId() + "/" + s.first.register();
+      for (Source s : g.sources) {
+        if ("direct".equals(s.ruleKind())) {
+          String key = g.tenantId + "/" + s.meterId() + "/" + s.register();
           for (int edge = 0; edge < 2; edge++) {
-            meters.add(s.first.meterId());
-            registers.add(s.first.register());
+            meters.add(s.meterId());
+            registers.add(s.register());
             times.add(AllocationRefresh.utc(model, service[edge]));
             keys.add(key + (edge == 0 ? "/open" : "/close"));
           }

@@ -59,4 +59,51 @@ class LargestRemainderTest {
       assertEquals(total, sum, "round " + round);
     }
   }
+
+  /**
+   * The leftover units go to the largest remainders, ties to the lower index: checked against the definition (sort
+   * the indexes by remainder descending, then index) on weights with many equal remainders, which is where a
+   * threshold shortcut could pick the wrong index.
+   */
+  @Test
+  void leftoversGoToTheLargestRemaindersWithTiesToTheLowerIndex() {
+    SplittableRandom random = new SplittableRandom(20261128);
+    for (int round = 0; round < 5_000; round++) {
+      int parts = 1 + random.nextInt(60);
+      long[] weights = new long[parts];
+      for (int i = 0; i < parts; i++) {
+        weights[i] = 1 + random.nextInt(5);   // few distinct weights: many tied remainders
+      }
+      long total = random.nextLong(-1_000, 10_000);
+      assertArrayEquals(bySorting(total, weights), LargestRemainder.split(total, weights), "round " + round);
+    }
+  }
+
+  private static long[] bySorting(long total, long[] weights) {
+    long weightSum = java.util.Arrays.stream(weights).sum();
+    long magnitude = Math.abs(total);
+    long[] parts = new long[weights.length];
+    long[] remainders = new long[weights.length];
+    long given = 0;
+    for (int i = 0; i < weights.length; i++) {
+      parts[i] = magnitude * weights[i] / weightSum;
+      remainders[i] = magnitude * weights[i] % weightSum;
+      given += parts[i];
+    }
+    Integer[] order = new Integer[weights.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> remainders[a] != remainders[b]
+      ? Long.compare(remainders[b], remainders[a]) : Integer.compare(a, b));
+    for (int k = 0; k < magnitude - given; k++) {
+      parts[order[k]]++;
+    }
+    if (total < 0) {
+      for (int i = 0; i < parts.length; i++) {
+        parts[i] = -parts[i];
+      }
+    }
+    return parts;
+  }
 }
