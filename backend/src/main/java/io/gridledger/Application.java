@@ -76,6 +76,7 @@ public final class Application {
   private AlarmService alarms;
   private io.gridledger.live.LiveService live;
   private io.gridledger.cluster.RunOnce alarmSweepLead;
+  private io.gridledger.cluster.RunOnce allocationLead;
   private io.gridledger.prepaid.PrepaidService prepaid;
   // Billing's two collaborators: allocation (whose usage it rates) and receivables (where issued documents post).
   // Set in startHttp unless a test supplied its own through billingCollaborators(...).
@@ -192,6 +193,7 @@ public final class Application {
       .compose(v -> startMqtt())
       .compose(v -> startFieldPollers())
       .compose(v -> startAlarmSweeper())
+      .compose(v -> startAllocationMaintainer())
       .compose(v -> vertx.deployVerticle(prepaid = new io.gridledger.prepaid.PrepaidService(pool, ledger, alarms,
         relayControl, config.section("prepaid"), java.time.Clock.systemUTC())).mapEmpty());
   }
@@ -229,6 +231,13 @@ public final class Application {
         : vertx.deployVerticle(new io.gridledger.ingest.opcua.OpcUaIngestVerticle(meterDirectory, this::ingestFor,
           deviceActivity)))
       .mapEmpty();
+  }
+
+  /** Stored allocation and its rollups kept current in the background, so bill runs read computed days. */
+  private Future<Void> startAllocationMaintainer() {
+    allocationLead = new io.gridledger.cluster.RunOnce(vertx, dbSettings.connect(), "allocation-maintain");
+    return vertx.deployVerticle(new io.gridledger.allocation.AllocationMaintainer(pool, config.section("allocation"),
+      allocationLead, java.time.Clock.systemUTC())).mapEmpty();
   }
 
   /** Alarms that come from missing or unusual data (offline devices and gateways, leaks, abnormal days). */

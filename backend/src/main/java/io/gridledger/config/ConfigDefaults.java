@@ -123,6 +123,9 @@ public final class ConfigDefaults {
         .put("ratchetMonths", 12)
         .put("ratingThreads", 2))
       .put("finance", new JsonObject()
-        .put("csvMaxRows", 100_000));
+        .put("csvMaxRows", 100_000))
+      .put("allocation", new JsonObject()
+        .put("maintainIntervalSeconds", 60)
+        .put("maintainDays", 40));
   }
 }

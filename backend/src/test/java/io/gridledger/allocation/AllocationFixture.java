@@ -39,6 +39,12 @@ final class AllocationFixture {
     pool.preparedQuery(sql).execute(Tuple.wrap(args)).await();
   }
 
+  /** The first column of the first row (null when there is none). */
+  Object scalar(String sql, Object... args) {
+    var rows = pool.preparedQuery(sql).execute(Tuple.wrap(args)).await();
+    return rows.size() == 0 ? null : rows.iterator().next().getValue(0);
+  }
+
   UUID unit(UUID floor, String name, String area, Integer headcount, String use) {
     UUID id = UUID.randomUUID();
     sql("INSERT INTO unit (id, site_id, floor_id, name, area_m2, use, headcount, footprint) "

@@ -228,6 +228,51 @@ class AllocationServiceTest {
     assertEquals(10000, sum(rows, "electricity"));
   }
 
+  @Test
+  void rollupsAddUpToTheSharesTheyRollUp() {
+    service.forSite(f.siteId, LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1)).await();
+    // per tenant and utility: the tenant-day rollup, the source-day rollup and the shares themselves agree exactly
+    var rows = backend.pool().preparedQuery("SELECT u.tenant_id, u.utility, u.total, "
+        + "(SELECT sum(total_milli) FROM allocated_tenant_day d WHERE d.site_id = $1 AND d.tenant_id = u.tenant_id "
+        + "AND d.utility = u.utility) AS days, "
+        + "(SELECT sum(share_milli) FROM allocated_source_day s WHERE s.site_id = $1 AND s.tenant_id = u.tenant_id "
+        + "AND s.utility = u.utility) AS sources "
+        + "FROM (SELECT tenant_id, utility, sum(total_milli) AS total FROM allocated_usage WHERE site_id = $1 "
+        + "AND tenant_id IS NOT NULL GROUP BY 1, 2) u").execute(io.vertx.sqlclient.Tuple.of(f.siteId)).await();
+    assertTrue(rows.size() >= 10, "every tenant and utility with a share");
+    for (var r : rows) {
+      assertEquals(r.getLong("total"), r.getLong("days"), r.getUUID("tenant_id") + " " + r.getString("utility"));
+      assertEquals(r.getLong("total"), r.getLong("sources"), r.getUUID("tenant_id") + " " + r.getString("utility"));
+    }
+  }
+
+  @Test
+  void theMaintainerComputesRecentDaysBeforeAnyoneReadsThemAndOnlyStaleOnesAgain() {
+    AllocationFixture g = new AllocationFixture(backend.pool(), "Maintained Park", "Europe/Berlin");
+    UUID a = g.unit(g.floor1, "A", "100", 1, "office");
+    UUID ta = g.tenant("TA");
+    g.occupy(ta, a, "2026-03-01", null);
+    UUID ea = g.meter("EA", "electricity", "unit", a, null, "energy_active_import", "kWh");
+    g.interval(ea, "energy_active_import", "2026-03-18T08:00:00Z", 1.5, false);
+    g.interval(ea, "energy_active_import", "2026-03-19T08:00:00Z", 2.0, false);
+    java.time.Clock noon = java.time.Clock.fixed(java.time.Instant.parse("2026-03-20T11:00:00Z"), java.time.ZoneOffset.UTC);
+    AllocationMaintainer maintainer = new AllocationMaintainer(backend.pool(), new JsonObject()
+      .put("maintainIntervalSeconds", 0).put("maintainDays", 5), null, noon);
+    maintainer.maintain().await();
+    // 16 to 20 March (site-local) are computed; the two days with data have their rollups
+    assertEquals(5L, g.scalar("SELECT count(*) FROM allocation_day WHERE site_id = $1", g.siteId));
+    assertEquals(3500L, g.scalar("SELECT sum(total_milli)::bigint FROM allocated_tenant_day WHERE site_id = $1", g.siteId));
+    Object before = g.scalar("SELECT computed_at FROM allocation_day WHERE site_id = $1 AND day = '2026-03-18'",
+      g.siteId);
+    g.interval(ea, "energy_active_import", "2026-03-19T08:00:00Z", 2.25, false);   // a corrected interval
+    maintainer.maintain().await();
+    assertEquals(3750L, g.scalar("SELECT sum(total_milli)::bigint FROM allocated_tenant_day WHERE site_id = $1", g.siteId));
+    assertEquals(before, g.scalar("SELECT computed_at FROM allocation_day WHERE site_id = $1 AND day = '2026-03-18'",
+      g.siteId), "a day whose inputs did not change is not recomputed");
+    assertEquals(3750, total(service.forSite(g.siteId, LocalDate.of(2026, 3, 16), LocalDate.of(2026, 3, 21)).await(),
+      ta, "electricity"));
+  }
+
   private static long sum(List<AllocatedRow> rows, String utility) {
     return rows.stream().filter(r -> r.utility().equals(utility)).mapToLong(AllocatedRow::totalMilli).sum();
   }
