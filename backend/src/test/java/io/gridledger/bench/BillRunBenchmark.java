@@ -141,10 +141,10 @@ public final class BillRunBenchmark {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private record RunFigures(double seconds, JsonObject outcomes) {
+  record RunFigures(double seconds, JsonObject outcomes) {
   }
 
-  private static RunFigures run(TestBackend backend, UUID siteId) throws InterruptedException {
+  static RunFigures run(TestBackend backend, UUID siteId) throws InterruptedException {
     long t0 = System.nanoTime();
     UUID runId = backend.app().billing().startRun(siteId, new BillingPeriod(JAN, FEB), "bench").await();
     while (true) {
@@ -160,19 +160,19 @@ public final class BillRunBenchmark {
     }
   }
 
-  private static long totalMinor(Pool pool) {
+  static long totalMinor(Pool pool) {
     return pool.query("SELECT coalesce(sum(total_minor), 0) AS t FROM invoice").execute().await().iterator().next()
       .getLong("t");
   }
 
   /** Every invoice and line, hashed: equal before and after the repeated run means it changed nothing. */
-  private static String digest(Pool pool) {
+  static String digest(Pool pool) {
     return pool.query("SELECT md5(string_agg(i::text, '|' ORDER BY i.id)) || md5(coalesce((SELECT string_agg(l::text, '|' "
         + "ORDER BY l.invoice_id, l.position) FROM invoice_line l), '')) AS h FROM invoice i").execute().await()
       .iterator().next().getString("h");
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (Exception e) {
