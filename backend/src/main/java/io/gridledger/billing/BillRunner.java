@@ -55,6 +55,9 @@ final class BillRunner {
     int failed;
     final Map<String, Integer> outcomes = new TreeMap<>(Map.of("created", 0, "updated", 0, "unchanged", 0, "corrected", 0));
     final JsonArray failures = new JsonArray();
+    /** For the completion log: how long reading usage, tariffs and current invoices took, and the whole run. */
+    final long startedNanos = System.nanoTime();
+    long loadedMs;
 
     void fail(UUID tenantId, String name, String reason) {
       failed++;
@@ -82,7 +85,10 @@ final class BillRunner {
     return pool.preparedQuery("UPDATE bill_run SET status = 'running', started_at = now(), heartbeat_at = now() WHERE id = $1")
       .execute(Tuple.of(runId))
       .compose(v -> BillingStore.site(pool, siteId))
-      .compose(site -> load(site, period).compose(loaded -> rateAll(runId, site, period, loaded, tally)))
+      .compose(site -> load(site, period).compose(loaded -> {
+        tally.loadedMs = (System.nanoTime() - tally.startedNanos) / 1_000_000;
+        return rateAll(runId, site, period, loaded, tally);
+      }))
       .compose(v -> finish(runId, siteId, "completed", null, tally))
       .recover(e -> {
         LOG.warn("bill run failed run={} site={}: {}", runId, siteId, e.toString());
@@ -115,18 +121,35 @@ final class BillRunner {
     });
   }
 
+  /**
+   * Rates and stores chunk by chunk, overlapped: while one chunk is being stored (database work), the next one is
+   * already being rated (worker threads). Rating depends only on what {@link #load} read, never on stored chunks.
+   */
   private Future<Void> rateAll(UUID runId, BillingStore.SiteFacts site, BillingPeriod period, Loaded loaded, Tally tally) {
     List<UUID> tenants = new ArrayList<>(loaded.usage().keySet());
     tally.total = tenants.size();
-    Future<Void> chain = progress(runId, site.id(), "running", tally);
+    List<List<UUID>> chunks = new ArrayList<>();
     for (int from = 0; from < tenants.size(); from += settings.chunkTenants()) {
-      List<UUID> chunk = tenants.subList(from, Math.min(tenants.size(), from + settings.chunkTenants()));
-      chain = chain.compose(v -> rateInParallel(chunk, loaded))
-        .compose(outcomes -> ChunkWriter.store(pool, issuing, runId, site, period, loaded.tenants(), loaded.current(),
-          outcomes, tally::count, tally::fail))
-        .compose(v -> progress(runId, site.id(), "running", tally));
+      chunks.add(tenants.subList(from, Math.min(tenants.size(), from + settings.chunkTenants())));
     }
-    return chain;
+    Future<Void> started = progress(runId, site.id(), "running", tally);
+    if (chunks.isEmpty()) {
+      return started;
+    }
+    return started.compose(v -> storeInTurn(runId, site, period, loaded, tally, chunks, 0,
+      rateInParallel(chunks.get(0), loaded)));
+  }
+
+  private Future<Void> storeInTurn(UUID runId, BillingStore.SiteFacts site, BillingPeriod period, Loaded loaded,
+                                   Tally tally, List<List<UUID>> chunks, int index, Future<List<Outcome>> rated) {
+    return rated.compose(outcomes -> {
+      Future<List<Outcome>> next = index + 1 < chunks.size() ? rateInParallel(chunks.get(index + 1), loaded) : null;
+      return ChunkWriter.store(pool, issuing, runId, site, period, loaded.tenants(), loaded.current(), outcomes,
+          tally::count, tally::fail)
+        .compose(v -> progress(runId, site.id(), "running", tally))
+        .compose(v -> next == null ? Future.<Void>succeededFuture()
+          : storeInTurn(runId, site, period, loaded, tally, chunks, index + 1, next));
+    });
   }
 
   /** The chunk split over {@code ratingThreads} worker tasks at once (rating is CPU work; the event loop waits). */
@@ -185,8 +208,9 @@ final class BillRunner {
         tally.outcomesJson(), tally.failures))
       .onSuccess(v -> {
         publish(runId, siteId, status, tally);
-        LOG.info("bill run {} run={} site={} tenants={} failed={} outcomes={}", status, runId, siteId, tally.total,
-          tally.failed, tally.outcomes);
+        LOG.info("bill run {} run={} site={} tenants={} failed={} outcomes={} load_ms={} total_ms={}", status, runId,
+          siteId, tally.total, tally.failed, tally.outcomes, tally.loadedMs,
+          (System.nanoTime() - tally.startedNanos) / 1_000_000);
       }).mapEmpty();
   }
 
