@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -21,34 +22,84 @@ final class InvoiceWriter {
                RatedInvoice rated, UUID replacesInvoiceId) {
   }
 
-  private static final String INSERT = "INSERT INTO invoice (id, site_id, tenant_id, run_id, kind, status, billing_mode, "
-    + "period_from, period_to, currency, subtotal_minor, tax_minor, total_minor, net_by_utility, fingerprint, usage, "
-    + "replaces_invoice_id) VALUES ($1, $2, $3, $4, 'invoice', 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
-
-  private static final String INSERT_LINE = "INSERT INTO invoice_line (invoice_id, position, utility, component_id, kind, "
-    + "description, tou_period, tier, quantity, unit, rate, amount_minor, service_start, service_end, tariff_id, "
-    + "tariff_version_id, tariff_version_number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-    + "$12, $13, $14, $15, $16, $17)";
-
-  /** Inserts drafts and their lines in two batched statements. */
+  /**
+   * Inserts drafts and their lines as two multi-row statements ({@code INSERT ... SELECT FROM unnest(arrays)}): one
+   * statement per chunk instead of one per row, which took most of a 10,000-tenant run's write time.
+   */
   static Future<Void> insertDrafts(SqlConnection tx, List<Draft> drafts) {
     if (drafts.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> invoices = new ArrayList<>(drafts.size());
+    int n = drafts.size();
+    UUID[] ids = new UUID[n];
+    UUID[] sites = new UUID[n];
+    UUID[] tenants = new UUID[n];
+    UUID[] runs = new UUID[n];
+    String[] modes = new String[n];
+    LocalDate[] froms = new LocalDate[n];
+    LocalDate[] tos = new LocalDate[n];
+    String[] currencies = new String[n];
+    Long[] subtotals = new Long[n];
+    Long[] taxes = new Long[n];
+    Long[] totals = new Long[n];
+    String[] nets = new String[n];
+    String[] fingerprints = new String[n];
+    String[] usages = new String[n];
+    UUID[] replaces = new UUID[n];
     List<Tuple> lines = new ArrayList<>();
-    for (Draft d : drafts) {
+    for (int i = 0; i < n; i++) {
+      Draft d = drafts.get(i);
       RatedInvoice r = d.rated();
-      invoices.add(Tuple.tuple().addUUID(d.id()).addUUID(d.siteId()).addUUID(r.tenantId()).addUUID(d.runId())
-        .addString(d.billingMode()).addLocalDate(d.period().from()).addLocalDate(d.period().to())
-        .addString(d.currency()).addLong(r.subtotalMinor()).addLong(r.taxMinor()).addLong(r.totalMinor())
-        .addValue(net(r)).addString(r.fingerprint())
-        .addValue(r.usage()).addUUID(d.replacesInvoiceId()));
+      ids[i] = d.id();
+      sites[i] = d.siteId();
+      tenants[i] = r.tenantId();
+      runs[i] = d.runId();
+      modes[i] = d.billingMode();
+      froms[i] = d.period().from();
+      tos[i] = d.period().to();
+      currencies[i] = d.currency();
+      subtotals[i] = r.subtotalMinor();
+      taxes[i] = r.taxMinor();
+      totals[i] = r.totalMinor();
+      nets[i] = net(r).encode();
+      fingerprints[i] = r.fingerprint();
+      usages[i] = r.usage().encode();
+      replaces[i] = d.replacesInvoiceId();
       addLines(lines, d.id(), r);
     }
-    return tx.preparedQuery(INSERT).executeBatch(invoices)
-      .compose(v -> lines.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(INSERT_LINE).executeBatch(lines))
+    Tuple invoices = Tuple.wrap(new Object[] {ids, sites, tenants, runs, modes, froms, tos, currencies, subtotals, taxes,
+      totals, nets, fingerprints, usages, replaces});
+    return tx.preparedQuery("INSERT INTO invoice (id, site_id, tenant_id, run_id, kind, status, billing_mode, "
+        + "period_from, period_to, currency, subtotal_minor, tax_minor, total_minor, net_by_utility, fingerprint, usage, "
+        + "replaces_invoice_id) SELECT id, site_id, tenant_id, run_id, 'invoice', 'draft', billing_mode, period_from, "
+        + "period_to, currency, subtotal_minor, tax_minor, total_minor, net::jsonb, fingerprint, usage::jsonb, replaces "
+        + "FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::date[], $7::date[], $8::text[], "
+        + "$9::bigint[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::uuid[]) AS d(id, "
+        + "site_id, tenant_id, run_id, billing_mode, period_from, period_to, currency, subtotal_minor, tax_minor, "
+        + "total_minor, net, fingerprint, usage, replaces)").execute(invoices)
+      .compose(v -> lines.isEmpty() ? Future.succeededFuture() : insertLines(tx, lines))
       .mapEmpty();
+  }
+
+  /** Lines (as {@link #addLines} builds them) in one statement: each column of the tuples becomes an array. */
+  private static Future<?> insertLines(SqlConnection tx, List<Tuple> lines) {
+    Class<?>[] types = {UUID.class, Integer.class, String.class, String.class, String.class, String.class, String.class,
+      Integer.class, io.vertx.sqlclient.data.Numeric.class, String.class, io.vertx.sqlclient.data.Numeric.class,
+      Long.class, LocalDate.class, LocalDate.class, UUID.class, UUID.class, Integer.class};
+    Object[] columns = new Object[types.length];
+    for (int c = 0; c < types.length; c++) {
+      Object[] column = (Object[]) java.lang.reflect.Array.newInstance(types[c], lines.size());
+      for (int i = 0; i < lines.size(); i++) {
+        column[i] = lines.get(i).getValue(c);
+      }
+      columns[c] = column;
+    }
+    return tx.preparedQuery("INSERT INTO invoice_line (invoice_id, position, utility, component_id, kind, description, "
+        + "tou_period, tier, quantity, unit, rate, amount_minor, service_start, service_end, tariff_id, tariff_version_id, "
+        + "tariff_version_number) SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], "
+        + "$6::text[], $7::text[], $8::int[], $9::numeric[], $10::text[], $11::numeric[], $12::bigint[], $13::date[], "
+        + "$14::date[], $15::uuid[], $16::uuid[], $17::int[])")
+      .execute(Tuple.wrap(columns));
   }
 
   /** Re-rates a draft in place; false when it is no longer a draft (finalized meanwhile), leaving it alone. */
@@ -65,7 +116,7 @@ final class InvoiceWriter {
         List<Tuple> lines = new ArrayList<>();
         addLines(lines, invoiceId, r);
         return tx.preparedQuery("DELETE FROM invoice_line WHERE invoice_id = $1").execute(Tuple.of(invoiceId))
-          .compose(d -> lines.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(INSERT_LINE).executeBatch(lines))
+          .compose(d -> lines.isEmpty() ? Future.succeededFuture() : insertLines(tx, lines))
           .map(v -> true);
       });
   }
