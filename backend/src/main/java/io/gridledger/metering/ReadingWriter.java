@@ -206,8 +206,19 @@ public final class ReadingWriter {
     return ts.getEpochSecond() * 1_000_000 + ts.getNano() / 1000;
   }
 
+  /**
+   * The rows as the INSERT's arrays, ordered by series (arrival order within one): consecutive rows then go to the
+   * same primary-key leaf page, which made PostgreSQL's insert of a benchmark batch about a third cheaper than rows
+   * interleaved across 2,000 series as gateways send them.
+   */
   private Tuple columns(List<StoredReading> rows) {
     int n = rows.size();
+    long[] order = new long[n];
+    for (int i = 0; i < n; i++) {
+      StoredReading r = rows.get(i);
+      order[i] = ((long) series.cached(r.meterId(), r.register()) << 32) | i;
+    }
+    java.util.Arrays.sort(order);
     Integer[] seriesIds = new Integer[n];
     OffsetDateTime[] times = new OffsetDateTime[n];
     Double[] values = new Double[n];
@@ -215,8 +226,8 @@ public final class ReadingWriter {
     String[] sources = new String[n];
     String[] gateways = new String[n];
     for (int i = 0; i < n; i++) {
-      StoredReading r = rows.get(i);
-      seriesIds[i] = series.cached(r.meterId(), r.register());
+      StoredReading r = rows.get((int) order[i]);
+      seriesIds[i] = (int) (order[i] >>> 32);
       times[i] = r.ts().atOffset(ZoneOffset.UTC);
       values[i] = r.value();
       qualities[i] = r.quality();
