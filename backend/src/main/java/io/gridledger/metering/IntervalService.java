@@ -295,8 +295,9 @@ public final class IntervalService extends VerticleBase {
     List<SeriesRebuild.Target> targets = new ArrayList<>(spans.size());
     for (Span span : spans) {
       MeterDirectory.MeterRef meter = meters.byId(span.meterId());
-      if (meter != null) {
-        targets.add(new SeriesRebuild.Target(meter, span.register(), span.from(), span.to(), known(span)));
+      SeriesRebuild.Known known = meter == null ? null : known(span);
+      if (meter != null && known != NOTHING_NEW) {
+        targets.add(new SeriesRebuild.Target(meter, span.register(), span.from(), span.to(), known));
       }
     }
     if (targets.isEmpty()) {
@@ -324,17 +325,38 @@ public final class IntervalService extends VerticleBase {
 
   /**
    * What the queries would find for this span, from the series' tail and the span's readings: when all of them are
-   * known and come after the tail (in order), and the series has no exchange. Null when the queries must run. The
-   * tail is taken either way: the rebuild leaves a new one, and a failed rebuild none.
+   * known and come after the tail or are in it already (in order), and the series has no exchange. Null when the
+   * queries must run; {@link #NOTHING_NEW} when the tail holds every one. Otherwise the tail is taken: the rebuild
+   * leaves a new one, and a failed rebuild none.
    */
   private SeriesRebuild.Known known(Span span) {
     String key = span.meterId() + "|" + span.register();
     SeriesTail tail = tails.remove(key);
-    if (tail == null || span.fresh() == null || exchangeSeries.contains(key) || !span.from().isAfter(tail.lastReading())) {
+    if (tail == null || span.fresh() == null || exchangeSeries.contains(key)) {
       return null;
     }
-    return tail.extend(span.fresh(), span.from(), span.to(), SeriesRebuild.BRIDGE_SPAN);
+    // A rebuild from the database may already have read readings committed before they were announced here: those
+    // are in the tail already. A reading at or before the tail's end that it does not hold is late data.
+    List<RegisterReading> fresh = span.fresh();
+    Instant last = tail.lastReading();
+    int firstNew = 0;
+    while (firstNew < fresh.size() && !fresh.get(firstNew).ts().isAfter(last)) {
+      if (!tail.holds(fresh.get(firstNew).ts())) {
+        return null;
+      }
+      firstNew++;
+    }
+    if (firstNew == fresh.size()) {
+      tails.put(key, tail);
+      return NOTHING_NEW;
+    }
+    List<RegisterReading> after = fresh.subList(firstNew, fresh.size());
+    return tail.extend(after, after.get(0).ts(), span.to(), SeriesRebuild.BRIDGE_SPAN);
   }
+
+  /** {@link #known}: every reading of the span was derived already. */
+  private static final SeriesRebuild.Known NOTHING_NEW = new SeriesRebuild.Known(Instant.EPOCH, Instant.EPOCH,
+    Instant.EPOCH, List.of(), java.util.Set.of());
 
   /** Remembers what each series' rebuild covered, queues the meters derived from it, and raises new alarms. */
   private Future<Void> afterCommit(List<SeriesRebuild.Outcome> outcomes) {

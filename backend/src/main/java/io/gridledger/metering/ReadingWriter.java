@@ -62,6 +62,15 @@ public final class ReadingWriter {
   private List<Pending> queue = new ArrayList<>();
   private int queuedReadings;
   private int inFlight;
+  /**
+   * Committed batches are announced ({@code onInserted}) in the order they were flushed, not the order their INSERTs
+   * finished: concurrent INSERTs finish in any order, and a later batch announced first turns the earlier one's
+   * readings into late data for interval derivation, which then rebuilds them from the database instead of deriving
+   * them from memory. Only the announcement waits; acknowledgements go out as each batch commits.
+   */
+  private long flushesStarted;
+  private long nextToAnnounce;
+  private final java.util.Map<Long, List<StoredReading>> toAnnounce = new java.util.HashMap<>();
   private long timerId = -1;
   private long carefulUntilMs;
 
@@ -112,6 +121,7 @@ public final class ReadingWriter {
     queue = new ArrayList<>();
     queuedReadings = 0;
     inFlight++;
+    long flushNumber = flushesStarted++;
     List<StoredReading> all = new ArrayList<>();
     batch.forEach(p -> all.addAll(p.readings()));
     ensurePartitions(all)
@@ -122,6 +132,7 @@ public final class ReadingWriter {
         if (result.failed()) {
           LOG.error("reading insert failed readings={} error={}", all.size(), result.cause().getMessage());
           batch.forEach(p -> p.promise().fail(result.cause()));
+          announce(flushNumber, List.of());
         } else {
           Set<RowKey> inserted = result.result();
           List<StoredReading> fresh = inserted == null ? all : new ArrayList<>(inserted.size());
@@ -138,12 +149,21 @@ public final class ReadingWriter {
             }
             p.promise().complete(new Written(mine, p.readings().size() - mine));
           }
-          onInserted.accept(fresh);
+          announce(flushNumber, fresh);
         }
         if (!queue.isEmpty() && (queuedReadings >= maxBatch || timerId < 0)) {
           flush();
         }
       });
+  }
+
+  private void announce(long flushNumber, List<StoredReading> fresh) {
+    toAnnounce.put(flushNumber, fresh);
+    for (List<StoredReading> next; (next = toAnnounce.remove(nextToAnnounce)) != null; nextToAnnounce++) {
+      if (!next.isEmpty()) {
+        onInserted.accept(next);
+      }
+    }
   }
 
   /**

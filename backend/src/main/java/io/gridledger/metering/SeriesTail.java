@@ -63,6 +63,11 @@ final class SeriesTail {
     return new SeriesTail(micros, values, quarantined);
   }
 
+  /** Whether the tail holds a reading at this instant. */
+  boolean holds(Instant ts) {
+    return java.util.Arrays.binarySearch(micros, micros(ts)) >= 0;
+  }
+
   Instant lastReading() {
     return instant(micros[micros.length - 1]);
   }
