@@ -187,7 +187,10 @@ public final class Application {
     relayControl = new io.gridledger.control.RelayControlService(pool,
       io.gridledger.control.ControlSettings.from(config.section("control")));
     return meterDirectory.reload()
-      .compose(v -> vertx.deployVerticle(intervalService))
+      // On a worker thread of its own: derivation is CPU work for thousands of series a second, and on an event loop
+      // it could share with the MQTT endpoint it delayed every PUBACK behind it (round-robin loop assignment).
+      .compose(v -> vertx.deployVerticle(intervalService,
+        new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)))
       .compose(v -> vertx.deployVerticle(relayControl))
       .compose(v -> startHttp(jwtSecret))
       .compose(v -> startMqtt())

@@ -11,7 +11,6 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,17 +40,8 @@ public final class AllocationService implements AllocatedUsage {
    * interval_consumption.computed_at on every read.
    */
   public void listen(Vertx vertx) {
-    vertx.eventBus().<JsonObject>consumer(LiveAddresses.INTERVAL, msg -> {
-      JsonObject e = msg.body();
-      pool.preparedQuery("UPDATE allocation_day a SET dirty_since = now() FROM site s WHERE s.id = a.site_id "
-          + "AND a.site_id = $1 AND a.day >= ($2::timestamptz AT TIME ZONE s.time_zone)::date "
-          + "AND a.day <= ($3::timestamptz AT TIME ZONE s.time_zone)::date")
-        .execute(Tuple.of(UUID.fromString(e.getString("siteId")),
-          Instant.parse(e.getString("from")).atOffset(java.time.ZoneOffset.UTC),
-          Instant.parse(e.getString("to")).atOffset(java.time.ZoneOffset.UTC)))
-        .onFailure(err -> LOG.warn("allocation days not marked dirty site={} error={}", e.getString("siteId"),
-          err.getMessage()));
-    });
+    DirtyDayMarker marker = new DirtyDayMarker(pool);
+    vertx.eventBus().<JsonObject>consumer(LiveAddresses.INTERVAL, msg -> marker.rebuilt(msg.body()));
   }
 
   @Override

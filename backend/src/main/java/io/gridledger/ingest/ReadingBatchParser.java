@@ -15,7 +15,8 @@ import java.util.List;
  * Parses the batch format of docs/protocols.md:
  * {@code {"gateway":"gw-1","readings":[{"meter":"<serial>","register":"energy_active_import","ts":"...","value":1.5,"unit":"kWh"}]}}.
  * A bad element is rejected on its own; the good elements of the same batch are kept. Payloads that are not such a
- * document at all are rejected whole.
+ * document at all are rejected whole. Batches without a bad element take a faster path ({@link StreamingBatchParser})
+ * to the same result.
  */
 public final class ReadingBatchParser {
 
@@ -33,6 +34,12 @@ public final class ReadingBatchParser {
   }
 
   public static Parsed parse(Buffer payload, Instant now) {
+    Parsed allGood = StreamingBatchParser.tryParse(payload, now);
+    return allGood != null ? allGood : parseTree(payload, now);
+  }
+
+  /** Parses into a JSON tree first: slower, but it is what decides and describes each rejection. */
+  static Parsed parseTree(Buffer payload, Instant now) {
     JsonObject batch;
     try {
       Object decoded = io.vertx.core.json.Json.decodeValue(payload);

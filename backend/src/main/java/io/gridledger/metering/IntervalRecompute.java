@@ -1,14 +1,18 @@
 package io.gridledger.metering;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 
 /**
  * The event-bus address through which anything that changes raw data (new readings, a meter exchange) asks the
@@ -27,28 +31,66 @@ public final class IntervalRecompute {
   }
 
   /**
-   * One message per batch of new readings: the span touched per cumulative register, and per temperature register
-   * (computed heat meters are derived from temperatures too; the metering verticle decides whether any must be).
+   * One message per batch of new readings, the readings themselves (local delivery, no copy): the metering verticle
+   * derives in-order readings from them directly and works out the spans of the rest (cumulative registers, and
+   * temperatures that computed heat meters use). Grouping them there keeps that work off the ingest event loop.
    */
   public static void requestFor(Vertx vertx, List<StoredReading> inserted) {
-    Map<String, Instant[]> spans = new HashMap<>();
-    Map<String, StoredReading> sample = new HashMap<>();
-    for (StoredReading r : inserted) {
-      if (!RegisterVocabulary.isCumulative(r.register()) && !isTemperature(r.register())) {
-        continue;
-      }
-      String key = r.meterId() + "|" + r.register();
-      spans.merge(key, new Instant[] {r.ts(), r.ts()}, (a, b) -> new Instant[] {
-        a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
-      sample.putIfAbsent(key, r);
-    }
-    if (spans.isEmpty()) {
+    if (inserted.isEmpty()) {
       return;
     }
-    JsonArray message = new JsonArray();
-    spans.forEach((key, span) -> message.add(entry(sample.get(key).meterId(), sample.get(key).register(), span[0], span[1])
-      .put("deferrable", true)));
-    vertx.eventBus().send(ADDRESS, message);
+    vertx.eventBus().send(READINGS_ADDRESS, new NewReadings(inserted), new DeliveryOptions().setLocalOnly(true)
+      .setCodecName(codec(vertx)));
+  }
+
+  /** Readings just committed, as {@link #requestFor} hands them over. */
+  record NewReadings(List<StoredReading> readings) {
+  }
+
+  static final String READINGS_ADDRESS = ADDRESS + ".readings";
+
+  private static final Set<Vertx> CODEC_REGISTERED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+  /** The pass-through codec for {@link NewReadings}, registered once per Vert.x instance. */
+  static String codec(Vertx vertx) {
+    if (CODEC_REGISTERED.add(vertx)) {
+      try {
+        vertx.eventBus().registerCodec(new LocalOnly());
+      } catch (IllegalStateException alreadyRegistered) {
+        // another caller registered it first
+      }
+    }
+    return LocalOnly.NAME;
+  }
+
+  /** Local delivery only: the message is the object itself. */
+  private static final class LocalOnly implements MessageCodec<NewReadings, NewReadings> {
+    static final String NAME = "gridledger.new-readings";
+
+    @Override
+    public void encodeToWire(Buffer buffer, NewReadings readings) {
+      throw new UnsupportedOperationException("new readings are delivered locally only");
+    }
+
+    @Override
+    public NewReadings decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException("new readings are delivered locally only");
+    }
+
+    @Override
+    public NewReadings transform(NewReadings readings) {
+      return readings;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
   }
 
   static boolean isTemperature(String register) {

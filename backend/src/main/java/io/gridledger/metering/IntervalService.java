@@ -4,6 +4,7 @@ import io.gridledger.alarm.AlarmKind;
 import io.gridledger.alarm.AlarmService;
 import io.gridledger.ingest.MeterDirectory;
 import io.gridledger.metering.vee.Anomaly;
+import io.gridledger.metering.vee.RegisterReading;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -38,8 +39,17 @@ public final class IntervalService extends VerticleBase {
   /**
    * A change to rebuild. {@code deferrable}: new readings that may wait until they complete an interval (see
    * {@link #canWait}); exchanges and catch-up are never deferred. {@code queuedAt} bounds how long one waits.
+   * {@code fresh}: the new readings themselves (sorted by ts, owned by the span), or null when not all are known.
    */
-  private record Span(UUID meterId, String register, Instant from, Instant to, boolean deferrable, long queuedAtMs) {
+  private record Span(UUID meterId, String register, Instant from, Instant to, boolean deferrable, long queuedAtMs,
+                      List<RegisterReading> fresh) {
+    Span(UUID meterId, String register, Instant from, Instant to, boolean deferrable, long queuedAtMs) {
+      this(meterId, register, from, to, deferrable, queuedAtMs, null);
+    }
+  }
+
+  /** A meter register, as new readings are grouped by. */
+  private record Series(UUID meterId, String register) {
   }
 
   /** Series rebuilt in one transaction: enough to make per-statement costs vanish, small enough to stay short. */
@@ -50,6 +60,10 @@ public final class IntervalService extends VerticleBase {
   private final Map<String, Instant> coveredUpTo = new java.util.HashMap<>();
   /** Per series, where the rebuild that just committed began: the virtual meters using it are derived from there. */
   private final Map<String, Instant[]> coveredWindow = new java.util.HashMap<>();
+  /** Per series, its end as the last rebuild left it, from which in-order readings are derived without queries. */
+  private final Map<String, SeriesTail> tails = new java.util.HashMap<>();
+  /** Series with a meter exchange: always rebuilt through the queries, which load the exchanges. */
+  private final java.util.Set<String> exchangeSeries = new java.util.HashSet<>();
 
   private final Pool pool;
   private final MeterDirectory meters;
@@ -87,7 +101,12 @@ public final class IntervalService extends VerticleBase {
       message.body().forEach(o -> enqueue((JsonObject) o));
       scheduleDrain();
     });
-    return pool.query("SELECT meter_id, register, min(ts) AS from_ts, max(ts) AS to_ts FROM reading "
+    IntervalRecompute.codec(vertx);
+    vertx.eventBus().<IntervalRecompute.NewReadings>localConsumer(IntervalRecompute.READINGS_ADDRESS,
+      message -> newReadings(message.body().readings()));
+    return pool.query("SELECT DISTINCT meter_id, register FROM meter_exchange").execute()
+      .onSuccess(rows -> rows.forEach(row -> exchangeSeries.add(row.getUUID(0) + "|" + row.getString(1))))
+      .compose(v -> pool.query("SELECT meter_id, register, min(ts) AS from_ts, max(ts) AS to_ts FROM reading "
         + "WHERE received_at > now() - interval '1 day' GROUP BY meter_id, register").execute()
       .onSuccess(rows -> {
         for (Row row : rows) {
@@ -98,7 +117,7 @@ public final class IntervalService extends VerticleBase {
           }
         }
         drain();
-      })
+      }))
       .onSuccess(v -> vertx.setPeriodic(10_000, id -> scheduleDrain()));
   }
 
@@ -116,10 +135,43 @@ public final class IntervalService extends VerticleBase {
     return pending.size() + running;
   }
 
+  /**
+   * Readings just committed: per series, cumulative registers are queued with their readings (in-order ones are then
+   * derived from memory), temperatures as spans for the computed meters that use them.
+   */
+  private void newReadings(List<StoredReading> inserted) {
+    Map<Series, List<RegisterReading>> bySeries = new java.util.HashMap<>();
+    for (StoredReading r : inserted) {
+      bySeries.computeIfAbsent(new Series(r.meterId(), r.register()), k -> new ArrayList<>())
+        .add(new RegisterReading(r.ts(), r.value()));
+    }
+    long now = System.currentTimeMillis();
+    bySeries.forEach((series, readings) -> {
+      boolean cumulative = RegisterVocabulary.isCumulative(series.register());
+      if (!cumulative && !IntervalRecompute.isTemperature(series.register())) {
+        return;
+      }
+      readings.sort(BY_TS);
+      Span span = new Span(series.meterId(), series.register(), readings.get(0).ts(),
+        readings.get(readings.size() - 1).ts(), true, now, cumulative ? readings : null);
+      if (cumulative) {
+        merge(span);
+      } else {
+        queueComputedForLateTemperatures(span);
+      }
+    });
+    scheduleDrain();
+  }
+
+  private static final java.util.Comparator<RegisterReading> BY_TS = java.util.Comparator.comparing(RegisterReading::ts);
+
   private void enqueue(JsonObject entry) {
     Span span = new Span(UUID.fromString(entry.getString("meterId")), entry.getString("register"),
       Instant.parse(entry.getString("from")), Instant.parse(entry.getString("to")), entry.getBoolean("deferrable", false),
       System.currentTimeMillis());
+    if (!span.deferrable()) {
+      exchangeSeries.add(span.meterId() + "|" + span.register());   // only exchanges ask by span (see IntervalRecompute)
+    }
     if (IntervalRecompute.isTemperature(span.register())) {
       queueComputedForLateTemperatures(span);
     } else {
@@ -152,7 +204,20 @@ public final class IntervalService extends VerticleBase {
   private void merge(Span span) {
     pending.merge(span.meterId() + "|" + span.register(), span, (a, b) -> new Span(a.meterId(), a.register(),
       a.from().isBefore(b.from()) ? a.from() : b.from(), a.to().isAfter(b.to()) ? a.to() : b.to(),
-      a.deferrable() && b.deferrable(), Math.min(a.queuedAtMs(), b.queuedAtMs())));
+      a.deferrable() && b.deferrable(), Math.min(a.queuedAtMs(), b.queuedAtMs()), mergeFresh(a.fresh(), b.fresh())));
+  }
+
+  /** The readings of both spans (a's list is the waiting span's own, so it grows in place); null if not all known. */
+  private static List<RegisterReading> mergeFresh(List<RegisterReading> a, List<RegisterReading> b) {
+    if (a == null || b == null || a.size() + b.size() > SeriesTail.MAX_READINGS) {
+      return null;
+    }
+    boolean inOrder = a.isEmpty() || b.isEmpty() || a.get(a.size() - 1).ts().isBefore(b.get(0).ts());
+    a.addAll(b);
+    if (!inOrder) {
+      a.sort(BY_TS);
+    }
+    return a;
   }
 
   /**
@@ -230,8 +295,9 @@ public final class IntervalService extends VerticleBase {
     List<SeriesRebuild.Target> targets = new ArrayList<>(spans.size());
     for (Span span : spans) {
       MeterDirectory.MeterRef meter = meters.byId(span.meterId());
-      if (meter != null) {
-        targets.add(new SeriesRebuild.Target(meter, span.register(), span.from(), span.to()));
+      SeriesRebuild.Known known = meter == null ? null : known(span);
+      if (meter != null && known != NOTHING_NEW) {
+        targets.add(new SeriesRebuild.Target(meter, span.register(), span.from(), span.to(), known));
       }
     }
     if (targets.isEmpty()) {
@@ -257,12 +323,52 @@ public final class IntervalService extends VerticleBase {
     });
   }
 
+  /**
+   * What the queries would find for this span, from the series' tail and the span's readings: when all of them are
+   * known and come after the tail or are in it already (in order), and the series has no exchange. Null when the
+   * queries must run; {@link #NOTHING_NEW} when the tail holds every one. Otherwise the tail is taken: the rebuild
+   * leaves a new one, and a failed rebuild none.
+   */
+  private SeriesRebuild.Known known(Span span) {
+    String key = span.meterId() + "|" + span.register();
+    SeriesTail tail = tails.remove(key);
+    if (tail == null || span.fresh() == null || exchangeSeries.contains(key)) {
+      return null;
+    }
+    // A rebuild from the database may already have read readings committed before they were announced here: those
+    // are in the tail already. A reading at or before the tail's end that it does not hold is late data.
+    List<RegisterReading> fresh = span.fresh();
+    Instant last = tail.lastReading();
+    int firstNew = 0;
+    while (firstNew < fresh.size() && !fresh.get(firstNew).ts().isAfter(last)) {
+      if (!tail.holds(fresh.get(firstNew).ts())) {
+        return null;
+      }
+      firstNew++;
+    }
+    if (firstNew == fresh.size()) {
+      tails.put(key, tail);
+      return NOTHING_NEW;
+    }
+    List<RegisterReading> after = fresh.subList(firstNew, fresh.size());
+    return tail.extend(after, after.get(0).ts(), span.to(), SeriesRebuild.BRIDGE_SPAN);
+  }
+
+  /** {@link #known}: every reading of the span was derived already. */
+  private static final SeriesRebuild.Known NOTHING_NEW = new SeriesRebuild.Known(Instant.EPOCH, Instant.EPOCH,
+    Instant.EPOCH, List.of(), java.util.Set.of());
+
   /** Remembers what each series' rebuild covered, queues the meters derived from it, and raises new alarms. */
   private Future<Void> afterCommit(List<SeriesRebuild.Outcome> outcomes) {
     Future<Void> alarmsRaised = Future.succeededFuture();
     for (SeriesRebuild.Outcome o : outcomes) {
       SeriesRebuild.Target t = o.target();
       String key = t.meter().id() + "|" + t.register();
+      if (o.tail() != null && !exchangeSeries.contains(key)) {
+        tails.put(key, o.tail());
+      } else {
+        tails.remove(key);
+      }
       if (o.lastReading() != null) {
         coveredUpTo.put(key, o.lastReading());
       }

@@ -38,17 +38,32 @@ import static io.gridledger.metering.IntervalService.alignUp;
  */
 final class SeriesRebuild {
 
-  /** One series to rebuild: readings in [from, to] changed. */
-  record Target(MeterRef meter, String register, Instant from, Instant to) {
+  /**
+   * One series to rebuild: readings in [from, to] changed. {@code known}: what the queries would find for it, when
+   * the caller has it in memory (see {@link SeriesTail}); null to query.
+   */
+  record Target(MeterRef meter, String register, Instant from, Instant to, Known known) {
+    Target(MeterRef meter, String register, Instant from, Instant to) {
+      this(meter, register, from, to, null);
+    }
   }
 
-  /** What a target's rebuild covered, and the anomalies it noticed that were not known before. */
+  /** A target's window, its stored readings (sorted by ts; no exchanges among them) and the quarantined ones. */
+  record Known(Instant windowFrom, Instant windowTo, Instant lastReading, List<RegisterReading> readings,
+               Set<Instant> knownQuarantine) {
+  }
+
+  /**
+   * What a target's rebuild covered, and the anomalies it noticed that were not known before. {@code tail}: the end
+   * of the series for deriving in-order readings after it, or null when this rebuild cannot tell it.
+   */
   record Outcome(Target target, Instant windowFrom, Instant windowTo, Instant lastReading, List<Anomaly> fresh,
-                 List<Anomaly> duplicateConflicts) {
+                 List<Anomaly> duplicateConflicts, SeriesTail tail) {
   }
 
   /** A gap longer than this is not bridged by one estimate: such data waits for a manual estimate instead. */
   private static final long MAX_BRIDGE_DAYS = 35;
+  static final java.time.Duration BRIDGE_SPAN = java.time.Duration.ofDays(MAX_BRIDGE_DAYS);
   private static final String TARGETS = "unnest($1::int4[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[]) "
     + "AS u(idx, meter_id, register, f, t)";
   private static final String GOOD = " AND NOT EXISTS (SELECT 1 FROM reading_quarantine q WHERE q.meter_id = u.meter_id "
@@ -115,7 +130,29 @@ final class SeriesRebuild {
   /** Rebuilds every target on {@code conn} (inside the caller's transaction). */
   static Future<List<Outcome>> run(SqlConnection conn, List<Target> targets) {
     List<Work> work = new ArrayList<>(targets.size());
-    targets.forEach(t -> work.add(new Work(t)));
+    List<Work> queried = new ArrayList<>();
+    for (Target t : targets) {
+      Work w = new Work(t);
+      work.add(w);
+      if (t.known() == null) {
+        queried.add(w);
+      } else {
+        w.windowFrom = t.known().windowFrom();
+        w.windowTo = t.known().windowTo();
+        w.lastReading = t.known().lastReading();
+        w.readings.addAll(t.known().readings());
+        w.knownQuarantine.addAll(t.known().knownQuarantine());
+      }
+    }
+    Future<Void> loaded = queried.isEmpty() ? Future.succeededFuture() : load(conn, queried);
+    return loaded.compose(v -> {
+      work.forEach(SeriesRebuild::compute);
+      return store(conn, work, spans(work, true));
+    }).map(v -> outcomes(work));
+  }
+
+  /** Finds each target's window and loads its readings, exchanges and known quarantines. */
+  private static Future<Void> load(SqlConnection conn, List<Work> work) {
     return conn.preparedQuery(WINDOWS).execute(spans(work, false))
       .compose(rows -> {
         for (Row row : rows) {
@@ -132,13 +169,11 @@ final class SeriesRebuild {
               e.getDouble(2), e.getDouble(3))));
             return conn.preparedQuery(KNOWN_QUARANTINE).execute(windows);
           })
-          .compose(known -> {
+          .map(known -> {
             known.forEach(q -> work.get(q.getInteger(0)).knownQuarantine.add(instant(q, 1)));
-            work.forEach(SeriesRebuild::compute);
-            return store(conn, work, windows);
+            return null;
           });
-      })
-      .map(v -> outcomes(work));
+      });
   }
 
   private static void setWindow(Work w, Row row) {
@@ -241,9 +276,21 @@ final class SeriesRebuild {
           }
         }
       }
-      outcomes.add(new Outcome(w.target, w.windowFrom, w.windowTo, w.lastReading, fresh, conflicts));
+      outcomes.add(new Outcome(w.target, w.windowFrom, w.windowTo, w.lastReading, fresh, conflicts, tail(w, excluded)));
     }
     return outcomes;
+  }
+
+  /**
+   * The series' end for in-order readings after it: only when the window reached the last stored reading and held
+   * no exchange (series with exchanges always take the queries, which find them).
+   */
+  private static SeriesTail tail(Work w, Set<Instant> quarantined) {
+    if (!w.exchanges.isEmpty() || w.readings.isEmpty() || w.lastReading == null
+      || !w.readings.get(w.readings.size() - 1).ts().equals(w.lastReading)) {
+      return null;
+    }
+    return SeriesTail.after(w.readings, quarantined);
   }
 
   /** The targets as arrays: their changed spans, or (windows = true) the windows found for them. */

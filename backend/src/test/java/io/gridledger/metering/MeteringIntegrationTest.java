@@ -120,6 +120,44 @@ class MeteringIntegrationTest {
   }
 
   @Test
+  @DisplayName("in-order batches derived one after another (from memory) give the intervals and quarantines of one batch")
+  void inOrderBatchesEqualOneBatch() {
+    Map<String, UUID> ids = probe.importSite(BERLIN, meter("SEQ-ONE"), meter("SEQ-MANY"));
+    String day = "2026-11-03";
+    // Every 5 minutes 10:00-12:00 at 0.25 kWh each, except a decrease at 10:30 (quarantined) and a hole 11:25-11:55
+    // (estimated across).
+    List<String> times = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (int i = 0; i <= 24; i++) {
+      if (i < 17 || i == 24) {
+        times.add(String.format("%02d:%02d", 10 + i * 5 / 60, i * 5 % 60));
+        values.add(i == 6 ? 400 : 500 + i * 0.25);
+      }
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    String[] t = times.toArray(new String[0]);
+    probe.post(series("SEQ-ONE", day, t, v));
+    // The same readings in order, each batch after the last was derived, each ending on a quarter hour (or beyond):
+    // after the first, every batch is derived from the series' tail in memory, the quarantined 10:30 reading included.
+    List<JsonObject> many = series("SEQ-MANY", day, t, v);
+    for (int[] cut : new int[][] {{0, 1}, {1, 4}, {4, 7}, {7, 10}, {10, 13}, {13, 16}, {16, 18}}) {
+      assertEquals(cut[1] - cut[0], probe.post(many.subList(cut[0], cut[1])).getInteger("stored"));
+      probe.settle();
+    }
+    String from = at(day, "10:00");
+    String to = at(day, "12:00");
+    List<String> one = MeteringProbe.poll(() -> MeteringProbe.lines(probe.consumption(ids.get("SEQ-ONE"), "15m", from, to)),
+      lines -> lines.size() == 8);
+    assertEquals(8, one.size(), one::toString);
+    assertEquals(one, probe.awaitLines(ids.get("SEQ-MANY"), "15m", from, to, one));
+    for (String time : t) {
+      assertEquals(probe.readingAt(ids.get("SEQ-ONE"), at(day, time)).getString("quarantine"),
+        probe.readingAt(ids.get("SEQ-MANY"), at(day, time)).getString("quarantine"), time);
+    }
+    assertNotNull(probe.readingAt(ids.get("SEQ-MANY"), at(day, "10:30")).getString("quarantine"));
+  }
+
+  @Test
   @DisplayName("a register wrapping at its maxValue counts the wrapped increase and raises a rollover alarm")
   void rollover() {
     UUID m = probe.importSite(BERLIN, meter("ROLL-1", 1, new JsonObject().put("maxValue", 100000))).get("ROLL-1");
