@@ -259,6 +259,7 @@ final class AllocationRefresh {
     UUID[] tenants = new UUID[size];
     String[] utilities = new String[size];
     String[] units = new String[size];
+    Short[] widths = new Short[size];
     io.vertx.core.buffer.Buffer[] quantities = new io.vertx.core.buffer.Buffer[size];
     Long[] totals = new Long[size];
     Boolean[] estimated = new Boolean[size];
@@ -267,14 +268,15 @@ final class AllocationRefresh {
       tenants[i] = d.tenantId();
       utilities[i] = d.utility();
       units[i] = d.unit();
-      quantities[i] = pack(d.quantities());
+      quantities[i] = fitsInInts(d.quantities()) ? packInts(d.quantities()) : pack(d.quantities());
+      widths[i] = (short) (quantities[i].length() / d.quantities().length);
       totals[i] = d.total();
       estimated[i] = d.estimated();
     }
     return conn.preparedQuery("INSERT INTO allocated_tenant_day (site_id, day, day_start, tenant_id, utility, unit, "
-        + "quantities, total_milli, estimated) SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::text[], $6::text[], "
-        + "$7::bytea[], $8::bigint[], $9::boolean[])")
-      .execute(Tuple.wrap(new Object[] {model.siteId, day, start, tenants, utilities, units, quantities, totals,
+        + "value_bytes, quantities, total_milli, estimated) SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::text[], "
+        + "$6::text[], $7::smallint[], $8::bytea[], $9::bigint[], $10::boolean[])")
+      .execute(Tuple.wrap(new Object[] {model.siteId, day, start, tenants, utilities, units, widths, quantities, totals,
         estimated}));
   }
 
@@ -307,6 +309,24 @@ final class AllocationRefresh {
         + "$4::text[], $5::uuid[], $6::text[], $7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::boolean[])")
       .execute(Tuple.wrap(new Object[] {model.siteId, day, tenants, utilities, meters, registers, rules, kinds, shares,
         metered, estimated}));
+  }
+
+  static boolean fitsInInts(long[] quantities) {
+    for (long v : quantities) {
+      if (v != (int) v) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Big-endian 4-byte integers: the rollup's form when every value fits (V16). */
+  static io.vertx.core.buffer.Buffer packInts(long[] quantities) {
+    io.vertx.core.buffer.Buffer q = io.vertx.core.buffer.Buffer.buffer(quantities.length * 4);
+    for (long v : quantities) {
+      q.appendInt((int) v);
+    }
+    return q;
   }
 
   /** Big-endian 8-byte integers, the packed form of a day's quantities (V13). */

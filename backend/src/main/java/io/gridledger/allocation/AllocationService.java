@@ -60,7 +60,14 @@ public final class AllocationService implements AllocatedUsage {
     if (!from.isBefore(to)) {
       return Future.succeededFuture(List.of());
     }
-    return refresh.ensure(siteId, from, to).compose(model -> UsageAssembler.read(pool, model, tenantId, from, to));
+    long started = System.nanoTime();
+    return refresh.ensure(siteId, from, to).compose(model -> {
+      long ensured = System.nanoTime();
+      return UsageAssembler.read(pool, model, tenantId, from, to).onSuccess(usages -> LOG.info(
+        "allocated usage read site={} tenants={} from={} to={} refresh_ms={} read_ms={}", siteId,
+        tenantId != null ? 1 : usages.size(), from, to, (ensured - started) / 1_000_000,
+        (System.nanoTime() - ensured) / 1_000_000));
+    });
   }
 
   /**

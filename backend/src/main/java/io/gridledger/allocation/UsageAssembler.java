@@ -99,7 +99,8 @@ final class UsageAssembler {
 
   /** Streams the period's tenant-day rows into their groups through a cursor (which needs a transaction). */
   private static Future<Void> streamDays(Pool pool, Tuple args, String tenantFilter, Map<GroupKey, Group> groups) {
-    String sql = "SELECT tenant_id, utility, day, day_start, quantities, estimated, unit FROM allocated_tenant_day "
+    String sql = "SELECT tenant_id, utility, day, day_start, quantities, estimated, unit, value_bytes "
+      + "FROM allocated_tenant_day "
       + "WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter;
     return pool.withTransaction(conn -> conn.prepare(sql).compose(statement -> {
       io.vertx.sqlclient.Cursor cursor = statement.cursor(args);
@@ -115,9 +116,17 @@ final class UsageAssembler {
           continue;   // written after the sources were read: the next read sees both
         }
         io.vertx.core.buffer.Buffer packed = r.getBuffer(4);
-        long[] q = new long[packed.length() / 8];
-        for (int i = 0; i < q.length; i++) {
-          q[i] = packed.getLong(i * 8);
+        long[] q;
+        if (r.getShort(7) == 4) {
+          q = new long[packed.length() / 4];
+          for (int i = 0; i < q.length; i++) {
+            q[i] = packed.getInt(i * 4);
+          }
+        } else {
+          q = new long[packed.length() / 8];
+          for (int i = 0; i < q.length; i++) {
+            q[i] = packed.getLong(i * 8);
+          }
         }
         LocalDate day = r.getLocalDate(2);
         g.days.put(day, q);

@@ -109,15 +109,20 @@ final class BillRunner {
     if (allocation == null) {
       return Future.failedFuture(Issuing.unavailable("allocation"));
     }
-    return allocation.forSite(site.id(), period.from(), period.to()).compose(usages -> {
+    // Allocation's read is the long one; the billing facts are independent of it and are read alongside.
+    Future<List<TenantUsage>> usage = allocation.forSite(site.id(), period.from(), period.to());
+    Future<TenantRater.Context> context = RatingContexts.load(tariffs, site, period);
+    Future<Map<UUID, BillingStore.TenantFacts>> tenants = BillingStore.tenants(pool, site.id());
+    Future<Map<UUID, BillingStore.Current>> current = BillingStore.current(pool, site.id(), period);
+    Future<Map<UUID, Map<String, List<PeakDemand>>>> history = BillingStore.demandHistory(pool, site.id(), null,
+      period.from(), settings.ratchetMonths());
+    return Future.all(usage, context, tenants, current, history).map(all -> {
       Map<UUID, List<TenantUsage>> byTenant = new LinkedHashMap<>();
-      for (TenantUsage u : usages) {
+      for (TenantUsage u : usage.result()) {
         byTenant.computeIfAbsent(u.tenantId(), k -> new ArrayList<>()).add(u);
       }
-      return RatingContexts.load(tariffs, site, period).compose(ctx -> BillingStore.tenants(pool, site.id())
-        .compose(tenants -> BillingStore.current(pool, site.id(), period)
-          .compose(current -> BillingStore.demandHistory(pool, site.id(), null, period.from(), settings.ratchetMonths())
-            .map(history -> new Loaded(new TenantRater(ctx), tenants, current, history, byTenant)))));
+      return new Loaded(new TenantRater(context.result()), tenants.result(), current.result(), history.result(),
+        byTenant);
     });
   }
 

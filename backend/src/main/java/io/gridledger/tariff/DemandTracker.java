@@ -31,6 +31,16 @@ final class DemandTracker {
 
   /** Adds the next interval (ascending starts) and updates the peaks of the window that ends with it. */
   void add(long startEpoch, long qtyMilli, int period) {
+    if (capacity == 1) {
+      // a window of one interval (the 15-minute default): the window is the interval, nothing to evict or check
+      if (qtyMilli > flatPeakMilli) {
+        flatPeakMilli = qtyMilli;
+      }
+      if (period >= 0 && qtyMilli > periodPeakMilli[period]) {
+        periodPeakMilli[period] = qtyMilli;
+      }
+      return;
+    }
     long oldestAllowed = startEpoch - windowSeconds;
     // Evict intervals outside the window; a full ring also evicts (only if starts are not whole intervals apart).
     while (size > 0 && (ringStart[tail] <= oldestAllowed || size == capacity)) {

@@ -247,6 +247,24 @@ class AllocationServiceTest {
   }
 
   @Test
+  void aDayTooLargeForFourByteValuesIsStoredAndReadWithEight() {
+    AllocationFixture g = new AllocationFixture(backend.pool(), "Smelter Park", "UTC");
+    UUID a = g.unit(g.floor1, "A", "100", 1, "industrial");
+    UUID ta = g.tenant("TA");
+    g.occupy(ta, a, "2026-03-01", null);
+    UUID ea = g.meter("EA", "electricity", "unit", a, null, "energy_active_import", "kWh");
+    g.interval(ea, "energy_active_import", "2026-03-10T08:00:00Z", 3_000_000.5, false);   // 3e9 Wh: beyond an int
+    g.interval(ea, "energy_active_import", "2026-03-11T08:00:00Z", 2.5, false);
+    List<TenantUsage> all = service.forSite(g.siteId, LocalDate.of(2026, 3, 10), LocalDate.of(2026, 3, 12)).await();
+    assertEquals(3_000_003_000L, total(all, ta, "electricity"));
+    assertEquals(3_000_000_500L, usage(all, ta, "electricity").usage().quantitiesMilli()[32]);
+    assertEquals(8, ((Number) g.scalar("SELECT value_bytes FROM allocated_tenant_day WHERE tenant_id = $1 "
+      + "AND day = '2026-03-10'", ta)).intValue());
+    assertEquals(4, ((Number) g.scalar("SELECT value_bytes FROM allocated_tenant_day WHERE tenant_id = $1 "
+      + "AND day = '2026-03-11'", ta)).intValue());
+  }
+
+  @Test
   void theMaintainerComputesRecentDaysBeforeAnyoneReadsThemAndOnlyStaleOnesAgain() {
     AllocationFixture g = new AllocationFixture(backend.pool(), "Maintained Park", "Europe/Berlin");
     UUID a = g.unit(g.floor1, "A", "100", 1, "office");

@@ -45,7 +45,8 @@ public final class AllocationBenchmark {
         + "a.metered_milli, a.estimated FROM allocated_usage a CROSS JOIN generate_series(1, 30) d "
         + "WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
       exec(pool, "INSERT INTO allocated_tenant_day SELECT a.site_id, a.day + d, a.tenant_id, a.utility, a.unit, "
-        + "a.day_start + d * interval '1 day', a.quantities, a.total_milli, a.estimated FROM allocated_tenant_day a "
+        + "a.day_start + d * interval '1 day', a.value_bytes, a.quantities, a.total_milli, a.estimated "
+        + "FROM allocated_tenant_day a "
         + "CROSS JOIN generate_series(1, 30) d WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
       exec(pool, "INSERT INTO allocated_source_day SELECT a.site_id, a.day + d, a.tenant_id, a.utility, a.meter_id, "
         + "a.register, a.rule_id, a.rule_kind, a.share_milli, a.metered_milli, a.estimated FROM allocated_source_day a "
