@@ -57,28 +57,37 @@ final class UsageAssembler {
   static Future<List<TenantUsage>> read(Pool pool, SiteModel model, UUID tenantId, LocalDate from, LocalDate to) {
     Tuple args = tenantId != null ? Tuple.of(model.siteId, from, to, tenantId) : Tuple.of(model.siteId, from, to);
     String tenantFilter = tenantId != null ? "AND tenant_id = $4 " : "";
-    return pool.preparedQuery("SELECT tenant_id, utility, meter_id, register, rule_id, rule_kind, "
-        + "sum(share_milli)::bigint, sum(metered_milli)::bigint, bool_or(estimated) FROM allocated_source_day "
-        + "WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter
+    // The source totals and the day arrays are read at once, on two connections: neither needs the other's rows.
+    Map<GroupKey, Group> streamed = new HashMap<>();
+    Future<Void> days = streamDays(pool, args, tenantFilter, streamed);
+    Future<io.vertx.sqlclient.RowSet<Row>> sourceTotals = pool.preparedQuery("SELECT tenant_id, utility, meter_id, register, "
+        + "rule_id, rule_kind, sum(share_milli)::bigint, sum(metered_milli)::bigint, bool_or(estimated) "
+        + "FROM allocated_source_day WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter
         + "GROUP BY tenant_id, utility, meter_id, register, rule_id, rule_kind "
         + "ORDER BY tenant_id, utility, min(day), meter_id, rule_id")
-      .execute(args)
-      .compose(sourceRows -> {
-        Map<GroupKey, Group> groups = new LinkedHashMap<>();   // the database's order: tenant, utility
-        for (Row r : sourceRows) {
-          groups.computeIfAbsent(new GroupKey(r.getUUID(0), r.getString(1)), k -> new Group(k.tenantId(), k.utility()))
-            .sources.add(new Source(r.getUUID(2), r.getString(3), r.getUUID(4), r.getString(5), r.getLong(6),
-              r.getLong(7), r.getBoolean(8)));
+      .execute(args);
+    return Future.all(days, sourceTotals)
+      .map(both -> {
+        List<Group> list = new ArrayList<>();   // the database's order: tenant, utility
+        Group current = null;
+        for (Row r : sourceTotals.result()) {
+          GroupKey key = new GroupKey(r.getUUID(0), r.getString(1));
+          if (current == null || !current.tenantId.equals(key.tenantId()) || !current.utility.equals(key.utility())) {
+            current = streamed.get(key);
+            if (current == null) {
+              continue;   // a source without its day rows: written after the days were read, the next read has both
+            }
+            list.add(current);
+          }
+          current.sources.add(new Source(r.getUUID(2), r.getString(3), r.getUUID(4), r.getString(5), r.getLong(6),
+            r.getLong(7), r.getBoolean(8)));
         }
-        return streamDays(pool, args, tenantFilter, groups).map(v -> new ArrayList<>(groups.values()));
+        return list;
       })
       .compose(list -> openingClosing(pool, model, list, from, to).map(reads -> {
         long[] fullStarts = starts(model, from, to);
         List<TenantUsage> out = new ArrayList<>(list.size());
         for (Group g : list) {
-          if (g.days.isEmpty()) {
-            continue;   // a source row without its day row cannot be (same transaction); skip rather than guess
-          }
           LocalDate[] service = servicePeriod(model, g.tenantId, from, to);
           List<UsageSource> sources = new ArrayList<>(g.sources.size());
           for (Source s : g.sources) {
@@ -111,10 +120,8 @@ final class UsageAssembler {
   private static Future<Void> readChunks(io.vertx.sqlclient.Cursor cursor, Map<GroupKey, Group> groups) {
     return cursor.read(FETCH).compose(rows -> {
       for (Row r : rows) {
-        Group g = groups.get(new GroupKey(r.getUUID(0), r.getString(1)));
-        if (g == null) {
-          continue;   // written after the sources were read: the next read sees both
-        }
+        Group g = groups.computeIfAbsent(new GroupKey(r.getUUID(0), r.getString(1)),
+          k -> new Group(k.tenantId(), k.utility()));
         io.vertx.core.buffer.Buffer packed = r.getBuffer(4);
         long[] q;
         if (r.getShort(7) == 4) {
