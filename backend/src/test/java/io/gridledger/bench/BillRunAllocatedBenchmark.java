@@ -1,7 +1,6 @@
 package io.gridledger.bench;
 
 import io.gridledger.allocation.TenantUsage;
-import io.gridledger.billing.BillingPeriod;
 import io.gridledger.tariff.TariffDocument;
 import io.gridledger.tariff.TariffStore;
 import io.gridledger.testsupport.TestBackend;
@@ -56,7 +55,7 @@ public final class BillRunAllocatedBenchmark {
       t = System.nanoTime();
       List<TenantUsage> day = backend.app().allocation().forSite(site, JAN, JAN.plusDays(1)).await();
       System.out.printf("allocate 1 day from raw intervals: %d tenant usages in %.2f s%n", day.size(), secs(t));
-      copyDay(pool, site);
+      AllocatedSite.copyFirstDayOverJanuary(pool, site);
 
       t = System.nanoTime();
       List<TenantUsage> month = backend.app().allocation().forSite(site, JAN, FEB).await();
@@ -85,70 +84,13 @@ public final class BillRunAllocatedBenchmark {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private static void exec(Pool pool, String sql, UUID site) {
-    (site == null ? pool.query(sql).execute().mapEmpty() : pool.preparedQuery(sql).execute(Tuple.of(site)).mapEmpty())
-      .await();
-  }
-
-  /** Days 2..31 of January as copies of day 1's stored result (no DST change in January: + d days in UTC). */
-  private static void copyDay(Pool pool, UUID site) {
-    exec(pool, "INSERT INTO allocated_usage SELECT a.site_id, a.day + d, a.tenant_id, a.unit_id, a.utility, a.meter_id, "
-      + "a.register, a.rule_id, a.rule_kind, a.day_start + d * interval '1 day', a.quantities, a.total_milli, "
-      + "a.metered_milli, a.estimated FROM allocated_usage a CROSS JOIN generate_series(1, 30) d "
-      + "WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
-    exec(pool, "INSERT INTO allocated_tenant_day SELECT a.site_id, a.day + d, a.tenant_id, a.utility, a.unit, "
-      + "a.day_start + d * interval '1 day', a.value_bytes, a.quantities, a.total_milli, a.estimated "
-        + "FROM allocated_tenant_day a "
-      + "CROSS JOIN generate_series(1, 30) d WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
-    exec(pool, "INSERT INTO allocated_source_day SELECT a.site_id, a.day + d, a.tenant_id, a.utility, a.meter_id, "
-      + "a.register, a.rule_id, a.rule_kind, a.share_milli, a.metered_milli, a.estimated FROM allocated_source_day a "
-      + "CROSS JOIN generate_series(1, 30) d WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
-    exec(pool, "INSERT INTO allocation_day (site_id, day, inputs_hash, computed_at) SELECT a.site_id, a.day + d, "
-      + "a.inputs_hash, now() FROM allocation_day a CROSS JOIN generate_series(1, 30) d "
-      + "WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
-    exec(pool, "ANALYZE", null);
-  }
-
+  /** The allocated site, plus the TOU tariff assigned to every tenant. */
   private static void seed(Pool pool, UUID site, int n) {
-    exec(pool, "INSERT INTO site (id, name, time_zone, currency) VALUES ($1, 'Bench Park', 'Europe/Berlin', 'EUR')", site);
-    exec(pool, "INSERT INTO building (id, site_id, name) VALUES (gen_random_uuid(), $1, 'Tower')", site);
-    exec(pool, "INSERT INTO floor (id, site_id, building_id, level, name, elevation_m, height_m, footprint) "
-      + "SELECT gen_random_uuid(), $1, b.id, l, 'L' || l, l * 3, 3, '{}' FROM building b, generate_series(0, 19) l "
-      + "WHERE b.site_id = $1", site);
-    exec(pool, "INSERT INTO unit (id, site_id, floor_id, name, area_m2, use, headcount, footprint) "
-      + "SELECT gen_random_uuid(), $1, f.id, 'U' || lpad(g::text, 6, '0'), 50 + g % 200, 'office', 1 + g % 20, '{}' "
-      + "FROM generate_series(1, " + n + ") g JOIN floor f ON f.site_id = $1 AND f.level = g % 20", site);
-    exec(pool, "INSERT INTO tenant (id, site_id, legal_name, billing_mode) SELECT gen_random_uuid(), $1, "
-      + "'Tenant ' || name, 'postpaid' FROM unit WHERE site_id = $1", site);
-    exec(pool, "INSERT INTO occupancy (id, site_id, tenant_id, unit_id, from_date) SELECT gen_random_uuid(), $1, t.id, "
-      + "u.id, '2025-01-01' FROM unit u JOIN tenant t ON t.legal_name = 'Tenant ' || u.name AND t.site_id = $1 "
-      + "WHERE u.site_id = $1", site);
-    exec(pool, "INSERT INTO meter (id, site_id, serial, kind, location_level, registers, protocol, binding) VALUES "
-      + "(gen_random_uuid(), $1, 'MAIN', 'electricity', 'site', "
-      + "'[{\"name\": \"energy_active_import\", \"unit\": \"kWh\"}]', 'manual', '{}')", site);
-    exec(pool, "INSERT INTO meter (id, site_id, serial, kind, location_level, building_id, unit_id, parent_meter_id, "
-      + "registers, protocol, binding) SELECT gen_random_uuid(), $1, 'E-' || u.name, 'electricity', 'unit', f.building_id, "
-      + "u.id, (SELECT id FROM meter WHERE site_id = $1 AND serial = 'MAIN'), "
-      + "'[{\"name\": \"energy_active_import\", \"unit\": \"kWh\"}]', 'manual', '{}' FROM unit u "
-      + "JOIN floor f ON f.id = u.floor_id WHERE u.site_id = $1", site);
-    exec(pool, "INSERT INTO allocation_rule (id, site_id, meter_id, kind, params, effective_from, created_by) "
-      + "SELECT gen_random_uuid(), $1, id, 'common_remainder', '{\"spreadBy\": \"area\"}', '2025-01-01', 'bench' "
-      + "FROM meter WHERE site_id = $1 AND serial = 'MAIN'", site);
-    // 1 January in Berlin is 31 Dec 23:00 to 1 Jan 23:00 UTC; an office-like profile with a per-meter offset
-    exec(pool, "INSERT INTO interval_consumption (meter_id, register, interval_start, interval_end, consumption, quality) "
-      + "SELECT m.id, 'energy_active_import', t, t + interval '15 minutes', round((0.05 + random() * 0.4 "
-      + "+ CASE WHEN extract(hour FROM t AT TIME ZONE 'Europe/Berlin') BETWEEN 8 AND 18 THEN 0.5 ELSE 0 END)::numeric, 3), "
-      + "'actual' FROM meter m CROSS JOIN generate_series('2025-12-31T23:00:00Z'::timestamptz, "
-      + "'2026-01-01T22:45:00Z', interval '15 minutes') t WHERE m.site_id = $1 AND m.location_level = 'unit'", site);
-    exec(pool, "INSERT INTO interval_consumption (meter_id, register, interval_start, interval_end, consumption, quality) "
-      + "SELECT p.id, 'energy_active_import', ic.interval_start, ic.interval_end, sum(ic.consumption) * 1.05, 'actual' "
-      + "FROM meter p JOIN meter m ON m.parent_meter_id = p.id JOIN interval_consumption ic ON ic.meter_id = m.id "
-      + "WHERE p.site_id = $1 GROUP BY p.id, ic.interval_start, ic.interval_end", site);
+    AllocatedSite.seed(pool, site, n, java.time.ZoneId.of("Europe/Berlin"));
     UUID tariffId = TariffStore.create(pool, site, "Bench TOU", JAN,
       TariffDocument.parse(new JsonObject(TariffEngineBenchmark.TARIFF))).await();
     pool.preparedQuery("INSERT INTO tariff_assignment (site_id, tenant_id, utility, tariff_id, effective_from) "
       + "SELECT $1, id, 'electricity', $2, $3 FROM tenant WHERE site_id = $1").execute(Tuple.of(site, tariffId, JAN))
       .await();
-    exec(pool, "ANALYZE", null);
   }
 }
