@@ -42,16 +42,19 @@ final class AllocationRefresh {
 
   /** Brings [from, to) up to date; the site model it used comes back (service periods, meter serials). */
   Future<SiteModel> ensure(UUID siteId, LocalDate from, LocalDate to) {
-    return SiteModel.load(pool, siteId).compose(model -> staleDays(model, from, to).compose(stale -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (LocalDate day : stale) {
-        chain = chain.compose(v -> recompute(model, day));
-      }
-      if (!stale.isEmpty()) {
-        LOG.info("allocation refreshed site={} days={} from={} to={}", siteId, stale.size(), from, to);
-      }
-      return chain.map(model);
-    }));
+    Future<OffsetDateTime> checkedAt = pool.query("SELECT now()").execute()
+      .map(rows -> rows.iterator().next().getOffsetDateTime(0));
+    return checkedAt.compose(checked -> SiteModel.load(pool, siteId)).compose(model -> staleDays(model, from, to)
+      .compose(stale -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (LocalDate day : stale) {
+          chain = chain.compose(v -> recompute(model, day, checkedAt.result()));
+        }
+        if (!stale.isEmpty()) {
+          LOG.info("allocation refreshed site={} days={} from={} to={}", siteId, stale.size(), from, to);
+        }
+        return chain.map(model);
+      }));
   }
 
   private Future<Set<LocalDate>> staleDays(SiteModel model, LocalDate from, LocalDate to) {
@@ -99,28 +102,40 @@ final class AllocationRefresh {
     return day.atStartOfDay(model.zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
   }
 
-  private Future<Void> recompute(SiteModel model, LocalDate day) {
+  /**
+   * Recomputes the day unless, while this caller waited for the day's lock, another (the maintainer, a bill run, a
+   * report) recomputed it from the same inputs after {@code checkedAt}, when this caller found it stale: a day is
+   * computed once, not once per concurrent reader.
+   */
+  private Future<Void> recompute(SiteModel model, LocalDate day, OffsetDateTime checkedAt) {
     OffsetDateTime start = utc(model, day);
     OffsetDateTime end = utc(model, day.plusDays(1));
-    int n = (int) ((end.toEpochSecond() - start.toEpochSecond()) / INTERVAL_SECONDS);
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext($1)), now()")
       .execute(Tuple.of("allocation:" + model.siteId + ":" + day))
-      .compose(lock -> {
-        OffsetDateTime computedAt = lock.iterator().next().getOffsetDateTime(1);
-        long[] phase = {System.nanoTime(), 0, 0};
-        return readDay(conn, model, start, end)
-          .compose(rows -> {
-            phase[1] = System.nanoTime();
-            return compute(() -> new DayAllocator(model, day, dayData(model, rows, start, n)).allocate());
-          })
-          .compose(shares -> {
-            phase[2] = System.nanoTime();
-            return write(conn, model, day, start, shares, computedAt).onSuccess(v -> LOG.info(
-              "allocation day recomputed site={} day={} shares={} read_ms={} compute_ms={} write_ms={}", model.siteId,
-              day, shares.size(), (phase[1] - phase[0]) / 1_000_000, (phase[2] - phase[1]) / 1_000_000,
-              (System.nanoTime() - phase[2]) / 1_000_000));
-          });
-      }));
+      .compose(lock -> conn.preparedQuery("SELECT 1 FROM allocation_day WHERE site_id = $1 AND day = $2 "
+          + "AND inputs_hash = $3 AND computed_at >= $4 AND (dirty_since IS NULL OR dirty_since < computed_at)")
+        .execute(Tuple.of(model.siteId, day, model.fingerprint, checkedAt))
+        .compose(done -> done.size() > 0 ? Future.succeededFuture()
+          : recomputeLocked(conn, model, day, start, end, lock.iterator().next().getOffsetDateTime(1)))));
+  }
+
+  /** Under the day's lock: read the day's intervals, allocate them, replace the stored day. */
+  private Future<Void> recomputeLocked(SqlConnection conn, SiteModel model, LocalDate day, OffsetDateTime start,
+                                       OffsetDateTime end, OffsetDateTime computedAt) {
+    int n = (int) ((end.toEpochSecond() - start.toEpochSecond()) / INTERVAL_SECONDS);
+    long[] phase = {System.nanoTime(), 0, 0};
+    return readDay(conn, model, start, end)
+      .compose(rows -> {
+        phase[1] = System.nanoTime();
+        return compute(() -> new DayAllocator(model, day, dayData(model, rows, start, n)).allocate());
+      })
+      .compose(shares -> {
+        phase[2] = System.nanoTime();
+        return write(conn, model, day, start, shares, computedAt).onSuccess(v -> LOG.info(
+          "allocation day recomputed site={} day={} shares={} read_ms={} compute_ms={} write_ms={}", model.siteId,
+          day, shares.size(), (phase[1] - phase[0]) / 1_000_000, (phase[2] - phase[1]) / 1_000_000,
+          (System.nanoTime() - phase[2]) / 1_000_000));
+      });
   }
 
   /**
