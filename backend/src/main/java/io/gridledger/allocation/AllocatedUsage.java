@@ -25,4 +25,13 @@ public interface AllocatedUsage {
 
   /** The same for one tenant (its site is implied); empty when the tenant has no allocation in the period. */
   Future<List<TenantUsage>> forTenant(UUID tenantId, LocalDate from, LocalDate to);
+
+  /**
+   * The same as {@link #forSite}, handed over {@code tenantsPerBatch} tenants at a time (a bill run rates one batch
+   * while reading the next). This default reads everything first and splits it; the stored allocation reads each
+   * batch when asked.
+   */
+  default Future<UsageBatches> forSiteInBatches(UUID siteId, LocalDate from, LocalDate to, int tenantsPerBatch) {
+    return forSite(siteId, from, to).map(all -> UsageBatches.of(all, tenantsPerBatch));
+  }
 }

@@ -6,11 +6,15 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,28 +42,53 @@ final class UsageAssembler {
     final UUID tenantId;
     final String utility;
     String unit;
-    /** day -> the day's quantities, and the day's first interval start */
-    final Map<LocalDate, long[]> days = new java.util.TreeMap<>();
-    final Map<LocalDate, Long> dayStarts = new HashMap<>();
+    /**
+     * Per day of the period (index = days since its first day; null: no row): the day's packed quantities as
+     * stored, its width (4 or 8 bytes per value) and its first interval start. Kept packed until the usage is
+     * assembled, then decoded once straight into the period's array.
+     */
+    final byte[][] packed;
+    final byte[] valueBytes;
+    final long[] dayStarts;
     final List<Source> sources = new ArrayList<>();
     boolean estimated;
 
-    Group(UUID tenantId, String utility) {
+    Group(UUID tenantId, String utility, int days) {
       this.tenantId = tenantId;
       this.utility = utility;
+      this.packed = new byte[days][];
+      this.valueBytes = new byte[days];
+      this.dayStarts = new long[days];
     }
   }
+
+  /** PostgreSQL's order of uuids: their 16 bytes compared unsigned (UUID.compareTo compares signed halves). */
+  static final Comparator<UUID> DATABASE_UUID_ORDER = Comparator
+    .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+    .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+
+  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private record GroupKey(UUID tenantId, String utility) {
   }
 
-  /** Every tenant's usage on the site over [from, to), or one tenant's when {@code tenantId} is not null. */
-  static Future<List<TenantUsage>> read(Pool pool, SiteModel model, UUID tenantId, LocalDate from, LocalDate to) {
-    Tuple args = tenantId != null ? Tuple.of(model.siteId, from, to, tenantId) : Tuple.of(model.siteId, from, to);
-    String tenantFilter = tenantId != null ? "AND tenant_id = $4 " : "";
+  /**
+   * Every tenant's usage on the site over [from, to), or only the listed tenants' when {@code tenants} is not null
+   * (one tenant's for the tenant view, a batch of a bill run).
+   */
+  static Future<List<TenantUsage>> read(Pool pool, SiteModel model, List<UUID> tenants, LocalDate from, LocalDate to) {
+    Tuple args = tenants != null
+      ? Tuple.of(model.siteId, from, to, Collections.min(tenants, DATABASE_UUID_ORDER),
+        Collections.max(tenants, DATABASE_UUID_ORDER), tenants.toArray(new UUID[0]))
+      : Tuple.of(model.siteId, from, to);
+    // the bounds make the listed tenants one range of the (site_id, tenant_id, day) index; a bill run's batch is a
+    // run of consecutive tenant ids, so the range holds nothing else
+    String tenantFilter = tenants != null
+      ? "AND tenant_id >= $4 AND tenant_id <= $5 AND tenant_id = ANY($6::uuid[]) " : "";
     // The source totals and the day arrays are read at once, on two connections: neither needs the other's rows.
     Map<GroupKey, Group> streamed = new HashMap<>();
-    Future<Void> days = streamDays(pool, args, tenantFilter, streamed);
+    Future<Void> days = streamDays(pool, args, tenantFilter, from, (int) (to.toEpochDay() - from.toEpochDay()), streamed);
     Future<io.vertx.sqlclient.RowSet<Row>> sourceTotals = pool.preparedQuery("SELECT tenant_id, utility, meter_id, register, "
         + "rule_id, rule_kind, sum(share_milli)::bigint, sum(metered_milli)::bigint, bool_or(estimated) "
         + "FROM allocated_source_day WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter
@@ -100,50 +129,40 @@ final class UsageAssembler {
           }
           out.add(new TenantUsage(g.tenantId, g.utility, g.unit, service[0], service[1], usage(g, fullStarts),
             g.estimated, List.copyOf(sources)));
-          g.days.clear();   // the day arrays are copied into the usage: let them go as we go
+          java.util.Arrays.fill(g.packed, null);   // copied into the usage: let them go as we go
         }
         return out;
       }));
   }
 
   /** Streams the period's tenant-day rows into their groups through a cursor (which needs a transaction). */
-  private static Future<Void> streamDays(Pool pool, Tuple args, String tenantFilter, Map<GroupKey, Group> groups) {
+  private static Future<Void> streamDays(Pool pool, Tuple args, String tenantFilter, LocalDate from, int days,
+                                         Map<GroupKey, Group> groups) {
     String sql = "SELECT tenant_id, utility, day, day_start, quantities, estimated, unit, value_bytes "
       + "FROM allocated_tenant_day "
       + "WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter;
     return pool.withTransaction(conn -> conn.prepare(sql).compose(statement -> {
       io.vertx.sqlclient.Cursor cursor = statement.cursor(args);
-      return readChunks(cursor, groups).eventually(cursor::close);
+      return readChunks(cursor, from.toEpochDay(), days, groups).eventually(cursor::close);
     }));
   }
 
-  private static Future<Void> readChunks(io.vertx.sqlclient.Cursor cursor, Map<GroupKey, Group> groups) {
+  private static Future<Void> readChunks(io.vertx.sqlclient.Cursor cursor, long firstEpochDay, int days,
+                                         Map<GroupKey, Group> groups) {
     return cursor.read(FETCH).compose(rows -> {
       for (Row r : rows) {
         Group g = groups.computeIfAbsent(new GroupKey(r.getUUID(0), r.getString(1)),
-          k -> new Group(k.tenantId(), k.utility()));
-        io.vertx.core.buffer.Buffer packed = r.getBuffer(4);
-        long[] q;
-        if (r.getShort(7) == 4) {
-          q = new long[packed.length() / 4];
-          for (int i = 0; i < q.length; i++) {
-            q[i] = packed.getInt(i * 4);
-          }
-        } else {
-          q = new long[packed.length() / 8];
-          for (int i = 0; i < q.length; i++) {
-            q[i] = packed.getLong(i * 8);
-          }
-        }
-        LocalDate day = r.getLocalDate(2);
-        g.days.put(day, q);
-        g.dayStarts.put(day, r.getOffsetDateTime(3).toEpochSecond());
+          k -> new Group(k.tenantId(), k.utility(), days));
+        int index = (int) (r.getLocalDate(2).toEpochDay() - firstEpochDay);
+        g.packed[index] = r.getBuffer(4).getBytes();
+        g.valueBytes[index] = (byte) r.getShort(7).shortValue();
+        g.dayStarts[index] = r.getOffsetDateTime(3).toEpochSecond();
         g.estimated |= r.getBoolean(5);
         if (g.unit == null) {
           g.unit = r.getString(6);
         }
       }
-      return cursor.hasMore() ? readChunks(cursor, groups) : Future.succeededFuture();
+      return cursor.hasMore() ? readChunks(cursor, firstEpochDay, days, groups) : Future.succeededFuture();
     });
   }
 
@@ -158,22 +177,37 @@ final class UsageAssembler {
     return starts;
   }
 
+  /** The group's days laid end to end, in day order (days without a row are left out). */
   private static IntervalUsage usage(Group g, long[] fullStarts) {
     int count = 0;
-    for (long[] day : g.days.values()) {
-      count += day.length;
+    for (int d = 0; d < g.packed.length; d++) {
+      if (g.packed[d] != null) {
+        count += g.packed[d].length / g.valueBytes[d];
+      }
     }
     long[] quantities = new long[count];
     long[] starts = count == fullStarts.length ? fullStarts : new long[count];   // every day present: the shared one
     int k = 0;
-    for (Map.Entry<LocalDate, long[]> e : g.days.entrySet()) {
-      long start = g.dayStarts.get(e.getKey());
-      long[] day = e.getValue();
-      for (int i = 0; i < day.length; i++) {
-        if (starts != fullStarts) {
-          starts[k] = start + (long) i * AllocationRefresh.INTERVAL_SECONDS;
+    for (int d = 0; d < g.packed.length; d++) {
+      byte[] day = g.packed[d];
+      if (day == null) {
+        continue;
+      }
+      int width = g.valueBytes[d];
+      int values = day.length / width;
+      if (starts != fullStarts) {
+        for (int i = 0; i < values; i++) {
+          starts[k + i] = g.dayStarts[d] + (long) i * AllocationRefresh.INTERVAL_SECONDS;
         }
-        quantities[k++] = day[i];
+      }
+      if (width == 4) {
+        for (int i = 0; i < values; i++) {
+          quantities[k++] = (int) INT_BE.get(day, i * 4);
+        }
+      } else {
+        for (int i = 0; i < values; i++) {
+          quantities[k++] = (long) LONG_BE.get(day, i * 8);
+        }
       }
     }
     return new IntervalUsage(AllocationRefresh.INTERVAL_SECONDS, starts, quantities);

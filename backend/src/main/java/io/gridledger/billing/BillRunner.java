@@ -2,6 +2,7 @@ package io.gridledger.billing;
 
 import io.gridledger.allocation.AllocatedUsage;
 import io.gridledger.allocation.TenantUsage;
+import io.gridledger.allocation.UsageBatches;
 import io.gridledger.live.LiveAddresses;
 import io.gridledger.tariff.PeakDemand;
 import io.gridledger.tariff.TariffStore;
@@ -58,6 +59,10 @@ final class BillRunner {
     /** For the completion log: how long reading usage, tariffs and current invoices took, and the whole run. */
     final long startedNanos = System.nanoTime();
     long loadedMs;
+    /** Time spent in each pipeline stage, summed over chunks (they overlap, so the sum exceeds the run). */
+    long readNanos;
+    long rateNanos;
+    long storeNanos;
 
     void fail(UUID tenantId, String name, String reason) {
       failed++;
@@ -102,69 +107,117 @@ final class BillRunner {
 
   private record Loaded(TenantRater rater, Map<UUID, BillingStore.TenantFacts> tenants,
                         Map<UUID, BillingStore.Current> current, Map<UUID, Map<String, List<PeakDemand>>> history,
-                        Map<UUID, List<TenantUsage>> usage) {
+                        UsageBatches usage) {
   }
 
   private Future<Loaded> load(BillingStore.SiteFacts site, BillingPeriod period) {
     if (allocation == null) {
       return Future.failedFuture(Issuing.unavailable("allocation"));
     }
-    // Allocation's read is the long one; the billing facts are independent of it and are read alongside.
-    Future<List<TenantUsage>> usage = allocation.forSite(site.id(), period.from(), period.to());
+    // Allocation makes the period current and lists its tenants; the billing facts are independent of it and are
+    // read alongside. The usage itself is read a chunk at a time while the run goes (rateAll).
+    Future<UsageBatches> usage = allocation.forSiteInBatches(site.id(), period.from(), period.to(),
+      settings.chunkTenants());
     Future<TenantRater.Context> context = RatingContexts.load(tariffs, site, period);
     Future<Map<UUID, BillingStore.TenantFacts>> tenants = BillingStore.tenants(pool, site.id());
     Future<Map<UUID, BillingStore.Current>> current = BillingStore.current(pool, site.id(), period);
     Future<Map<UUID, Map<String, List<PeakDemand>>>> history = BillingStore.demandHistory(pool, site.id(), null,
       period.from(), settings.ratchetMonths());
-    return Future.all(usage, context, tenants, current, history).map(all -> {
-      Map<UUID, List<TenantUsage>> byTenant = new LinkedHashMap<>();
-      for (TenantUsage u : usage.result()) {
-        byTenant.computeIfAbsent(u.tenantId(), k -> new ArrayList<>()).add(u);
-      }
-      return new Loaded(new TenantRater(context.result()), tenants.result(), current.result(), history.result(),
-        byTenant);
-    });
+    return Future.all(usage, context, tenants, current, history).map(all -> new Loaded(
+      new TenantRater(context.result()), tenants.result(), current.result(), history.result(), usage.result()));
   }
 
   /**
-   * Rates and stores chunk by chunk, overlapped: while one chunk is being stored (database work), the next one is
-   * already being rated (worker threads). Rating depends only on what {@link #load} read, never on stored chunks.
+   * Reads, rates and stores chunk by chunk, as a three-stage pipeline: while chunk i is being stored (database
+   * writes), chunk i + 1 is being rated (worker threads) and chunk i + 2 read (database reads). Rating depends only on
+   * what {@link #load} read and the chunk's own usage, never on stored chunks. At most three chunks' usage is held.
    */
   private Future<Void> rateAll(UUID runId, BillingStore.SiteFacts site, BillingPeriod period, Loaded loaded, Tally tally) {
-    List<UUID> tenants = new ArrayList<>(loaded.usage().keySet());
-    tally.total = tenants.size();
-    List<List<UUID>> chunks = new ArrayList<>();
-    for (int from = 0; from < tenants.size(); from += settings.chunkTenants()) {
-      chunks.add(tenants.subList(from, Math.min(tenants.size(), from + settings.chunkTenants())));
-    }
+    tally.total = loaded.usage().tenants();
     Future<Void> started = progress(runId, site.id(), "running", tally);
-    if (chunks.isEmpty()) {
+    if (loaded.usage().count() == 0) {
       return started;
     }
-    return started.compose(v -> storeInTurn(runId, site, period, loaded, tally, chunks, 0,
-      rateInParallel(chunks.get(0), loaded)));
-  }
-
-  private Future<Void> storeInTurn(UUID runId, BillingStore.SiteFacts site, BillingPeriod period, Loaded loaded,
-                                   Tally tally, List<List<UUID>> chunks, int index, Future<List<Outcome>> rated) {
-    return rated.compose(outcomes -> {
-      Future<List<Outcome>> next = index + 1 < chunks.size() ? rateInParallel(chunks.get(index + 1), loaded) : null;
-      return ChunkWriter.store(pool, issuing, runId, site, period, loaded.tenants(), loaded.current(), outcomes,
-          tally::count, tally::fail)
-        .compose(v -> progress(runId, site.id(), "running", tally))
-        .compose(v -> next == null ? Future.<Void>succeededFuture()
-          : storeInTurn(runId, site, period, loaded, tally, chunks, index + 1, next));
+    Pipeline pipeline = new Pipeline(loaded, tally);
+    return started.compose(v -> {
+      Future<List<Outcome>> first = pipeline.rate(0);
+      pipeline.readAhead(1);
+      return storeInTurn(runId, site, period, loaded, tally, pipeline, 0, first);
     });
   }
 
-  /** The chunk split over {@code ratingThreads} worker tasks at once (rating is CPU work; the event loop waits). */
-  private Future<List<Outcome>> rateInParallel(List<UUID> chunk, Loaded loaded) {
-    int parts = Math.min(settings.ratingThreads(), chunk.size());
+  /** The usage reads and ratings of the run's chunks, each started once; touched only on the run's event loop. */
+  private final class Pipeline {
+    private final Loaded loaded;
+    private final Tally tally;
+    private final List<Future<List<TenantUsage>>> reads = new ArrayList<>();
+
+    Pipeline(Loaded loaded, Tally tally) {
+      this.loaded = loaded;
+      this.tally = tally;
+    }
+
+    int chunks() {
+      return loaded.usage().count();
+    }
+
+    /** Chunk {@code index}'s usage, its read started on first ask. */
+    Future<List<TenantUsage>> read(int index) {
+      while (reads.size() <= index) {
+        reads.add(null);
+      }
+      if (reads.get(index) == null) {
+        long started = System.nanoTime();
+        reads.set(index, loaded.usage().batch(index).onSuccess(u -> tally.readNanos += System.nanoTime() - started));
+      }
+      return reads.get(index);
+    }
+
+    /** Starts reading chunk {@code index} ahead of its rating, when there is one. */
+    void readAhead(int index) {
+      if (index < chunks()) {
+        read(index);
+      }
+    }
+
+    Future<List<Outcome>> rate(int index) {
+      return read(index).compose(usage -> {
+        reads.set(index, Future.succeededFuture(List.of()));   // rated from here on: let the usage go
+        long started = System.nanoTime();
+        return rateInParallel(usage, loaded).onSuccess(o -> tally.rateNanos += System.nanoTime() - started);
+      });
+    }
+  }
+
+  private Future<Void> storeInTurn(UUID runId, BillingStore.SiteFacts site, BillingPeriod period, Loaded loaded,
+                                   Tally tally, Pipeline pipeline, int index, Future<List<Outcome>> rated) {
+    return rated.compose(outcomes -> {
+      // while this chunk is stored, the next one is rated and the one after it read
+      Future<List<Outcome>> next = index + 1 < pipeline.chunks() ? pipeline.rate(index + 1) : null;
+      pipeline.readAhead(index + 2);
+      long storing = System.nanoTime();
+      return ChunkWriter.store(pool, issuing, runId, site, period, loaded.tenants(), loaded.current(), outcomes,
+          tally::count, tally::fail)
+        .compose(v -> progress(runId, site.id(), "running", tally))
+        .onSuccess(v -> tally.storeNanos += System.nanoTime() - storing)
+        .compose(v -> next == null ? Future.<Void>succeededFuture()
+          : storeInTurn(runId, site, period, loaded, tally, pipeline, index + 1, next));
+    });
+  }
+
+  /** The chunk's tenants split over {@code ratingThreads} worker tasks at once (rating is CPU work; the event loop waits). */
+  private Future<List<Outcome>> rateInParallel(List<TenantUsage> usage, Loaded loaded) {
+    Map<UUID, List<TenantUsage>> byTenant = new LinkedHashMap<>();
+    for (TenantUsage u : usage) {
+      byTenant.computeIfAbsent(u.tenantId(), k -> new ArrayList<>()).add(u);
+    }
+    List<UUID> chunk = new ArrayList<>(byTenant.keySet());
+    int parts = Math.max(1, Math.min(settings.ratingThreads(), chunk.size()));
     List<Future<List<Outcome>>> rated = new ArrayList<>();
-    int size = (chunk.size() + parts - 1) / parts;
+    int size = Math.max(1, (chunk.size() + parts - 1) / parts);
     for (int from = 0; from < chunk.size(); from += size) {
       List<UUID> part = chunk.subList(from, Math.min(chunk.size(), from + size));
-      rated.add(vertx.executeBlocking(() -> rateChunk(part, loaded), false));
+      rated.add(vertx.executeBlocking(() -> rateChunk(part, byTenant, loaded), false));
     }
     return Future.all(rated).map(all -> {
       List<Outcome> out = new ArrayList<>(chunk.size());
@@ -179,14 +232,14 @@ final class BillRunner {
   record Outcome(UUID tenantId, RatedInvoice rated, String failure) {
   }
 
-  private static List<Outcome> rateChunk(List<UUID> chunk, Loaded loaded) {
+  private static List<Outcome> rateChunk(List<UUID> chunk, Map<UUID, List<TenantUsage>> usage, Loaded loaded) {
     List<Outcome> out = new ArrayList<>(chunk.size());
     for (UUID tenantId : chunk) {
       try {
         if (!loaded.tenants().containsKey(tenantId)) {
           throw new RatingFailure("allocation returned usage for a tenant that is not on this site");
         }
-        out.add(new Outcome(tenantId, loaded.rater().rate(tenantId, loaded.usage().get(tenantId),
+        out.add(new Outcome(tenantId, loaded.rater().rate(tenantId, usage.get(tenantId),
           loaded.history().getOrDefault(tenantId, Map.of())), null));
       } catch (RatingFailure e) {
         out.add(new Outcome(tenantId, null, e.getMessage()));
@@ -213,8 +266,9 @@ final class BillRunner {
         tally.outcomesJson(), tally.failures))
       .onSuccess(v -> {
         publish(runId, siteId, status, tally);
-        LOG.info("bill run {} run={} site={} tenants={} failed={} outcomes={} load_ms={} total_ms={}", status, runId,
-          siteId, tally.total, tally.failed, tally.outcomes, tally.loadedMs,
+        LOG.info("bill run {} run={} site={} tenants={} failed={} outcomes={} load_ms={} read_ms={} rate_ms={} "
+            + "store_ms={} total_ms={}", status, runId, siteId, tally.total, tally.failed, tally.outcomes,
+          tally.loadedMs, tally.readNanos / 1_000_000, tally.rateNanos / 1_000_000, tally.storeNanos / 1_000_000,
           (System.nanoTime() - tally.startedNanos) / 1_000_000);
       }).mapEmpty();
   }

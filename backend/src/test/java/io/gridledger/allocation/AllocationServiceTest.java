@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -193,6 +195,52 @@ class AllocationServiceTest {
     assertEquals(LocalDate.of(2026, 1, 6).atStartOfDay().toEpochSecond(java.time.ZoneOffset.UTC) + 40 * 900,
       c1.usage().intervalStartsEpochSecond()[40]);
     assertEquals(6667, c1.usage().quantitiesMilli()[40]);
+  }
+
+  @Test
+  void batchesOfTenantsHoldExactlyWhatOneReadOfTheSiteHolds() {
+    LocalDate from = LocalDate.of(2026, 1, 1);
+    LocalDate to = LocalDate.of(2026, 2, 1);
+    List<String> whole = service.forSite(f.siteId, from, to).await().stream().map(AllocationServiceTest::describe)
+      .sorted().toList();
+    UsageBatches batches = service.forSiteInBatches(f.siteId, from, to, 2).await();
+    long tenants = whole.stream().map(d -> d.substring(0, 36)).distinct().count();
+    assertTrue(tenants > 2, "the fixture must need more than one batch");
+    assertEquals(tenants, batches.tenants());
+    assertEquals((tenants + 1) / 2, batches.count());
+    List<String> batched = new ArrayList<>();
+    for (int i = 0; i < batches.count(); i++) {
+      List<TenantUsage> batch = batches.batch(i).await();
+      assertTrue(batch.stream().map(TenantUsage::tenantId).distinct().count() <= 2, "at most 2 tenants per batch");
+      batch.forEach(u -> batched.add(describe(u)));
+    }
+    assertEquals(whole, batched.stream().sorted().toList());
+  }
+
+  @Test
+  void tenantRangesUseTheDatabasesOrderOfUuids() {
+    // batches are cut from tenants ordered by the database and read as ranges: Java must agree with PostgreSQL on
+    // which uuid is lowest, including those whose first byte has the high bit set (negative in a signed long)
+    List<UUID> ids = new ArrayList<>();
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 200; i++) {
+      ids.add(new UUID(random.nextLong(), random.nextLong()));
+    }
+    ids.add(UUID.fromString("80000000-0000-0000-0000-000000000000"));
+    ids.add(UUID.fromString("7fffffff-ffff-ffff-ffff-ffffffffffff"));
+    ids.add(UUID.fromString("00000000-0000-0000-8000-000000000000"));
+    List<UUID> byDatabase = new ArrayList<>();
+    backend.pool().preparedQuery("SELECT u FROM unnest($1::uuid[]) u ORDER BY u")
+      .execute(io.vertx.sqlclient.Tuple.of(ids.toArray(new UUID[0]))).await()
+      .forEach(r -> byDatabase.add(r.getUUID(0)));
+    assertEquals(byDatabase, ids.stream().sorted(UsageAssembler.DATABASE_UUID_ORDER).toList());
+  }
+
+  /** Everything a usage holds, arrays included, as text (records compare arrays by identity). */
+  private static String describe(TenantUsage u) {
+    return u.tenantId() + " " + u.utility() + " " + u.unit() + " " + u.serviceStart() + ".." + u.serviceEnd() + " "
+      + u.estimated() + " " + Arrays.toString(u.usage().intervalStartsEpochSecond()) + " "
+      + Arrays.toString(u.usage().quantitiesMilli()) + " " + u.sources();
   }
 
   @Test

@@ -27,6 +27,11 @@ final class AllocatedSite {
   }
 
   static void seed(Pool pool, UUID site, int n, ZoneId zone) {
+    seed(pool, site, n, zone, 1);
+  }
+
+  /** The site with raw intervals for the first {@code days} days of January 2026. */
+  static void seed(Pool pool, UUID site, int n, ZoneId zone, int days) {
     pool.preparedQuery("INSERT INTO site (id, name, time_zone, currency) VALUES ($1, 'Benchmark Tower', $2, 'EUR')")
       .execute(Tuple.of(site, zone.getId())).await();
     exec(pool, "INSERT INTO building (id, site_id, name) VALUES (gen_random_uuid(), $1, 'Tower')", site);
@@ -54,7 +59,7 @@ final class AllocatedSite {
       + "FROM meter WHERE site_id = $1 AND serial = 'MAIN'", site);
     LocalDate day1 = LocalDate.of(2026, 1, 1);
     var from = day1.atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
-    var last = day1.plusDays(1).atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC)
+    var last = day1.plusDays(days).atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC)
       .minusMinutes(15);
     pool.preparedQuery("INSERT INTO interval_consumption (meter_id, register, interval_start, interval_end, "
         + "consumption, quality) SELECT m.id, 'energy_active_import', t, t + interval '15 minutes', "
