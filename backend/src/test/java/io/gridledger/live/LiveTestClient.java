@@ -2,6 +2,7 @@ package io.gridledger.live;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -60,7 +61,11 @@ final class LiveTestClient implements AutoCloseable {
 
   static Future<LiveTestClient> attempt(Vertx vertx, WebSocketConnectOptions options, WebSocketClientOptions client) {
     WebSocketClient ws = vertx.createWebSocketClient(client);
-    return ws.connect(options).map(socket -> new LiveTestClient(ws, socket))
+    // Handlers before the handshake: the server sends "ready" right after accepting, and it can arrive in the same
+    // read as the handshake's response. Handlers set once connect() completed missed it on a loaded machine.
+    ClientWebSocket socket = ws.webSocket();
+    LiveTestClient live = new LiveTestClient(ws, socket);
+    return socket.connect(options).map(connected -> live)
       .onFailure(e -> ws.close());
   }
 
