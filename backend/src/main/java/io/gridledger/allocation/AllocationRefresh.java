@@ -268,6 +268,7 @@ final class AllocationRefresh {
     UUID[] rules = new UUID[size];
     String[] kinds = new String[size];
     io.vertx.core.buffer.Buffer[] quantities = new io.vertx.core.buffer.Buffer[size];
+    Short[] widths = new Short[size];
     Long[] totals = new Long[size];
     Long[] metered = new Long[size];
     Boolean[] estimated = new Boolean[size];
@@ -280,17 +281,19 @@ final class AllocationRefresh {
       registers[i] = s.register();
       rules[i] = s.ruleId();
       kinds[i] = s.ruleKind();
-      quantities[i] = pack(s.quantities());
+      boolean narrow = fitsInInts(s.quantities());
+      quantities[i] = narrow ? packInts(s.quantities()) : pack(s.quantities());
+      widths[i] = (short) (narrow ? 4 : 8);
       totals[i] = s.total();
       metered[i] = s.meteredMilli();
       estimated[i] = s.estimated();
     }
     return conn.preparedQuery("INSERT INTO allocated_usage (site_id, day, day_start, tenant_id, unit_id, utility, "
-        + "meter_id, register, rule_id, rule_kind, quantities, total_milli, metered_milli, estimated) "
+        + "meter_id, register, rule_id, rule_kind, quantities, total_milli, metered_milli, estimated, value_bytes) "
         + "SELECT $1, $2, $3, * FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::uuid[], $8::text[], $9::uuid[], "
-        + "$10::text[], $11::bytea[], $12::bigint[], $13::bigint[], $14::boolean[])")
+        + "$10::text[], $11::bytea[], $12::bigint[], $13::bigint[], $14::boolean[], $15::smallint[])")
       .execute(Tuple.wrap(new Object[] {model.siteId, day, start, tenants, units, utilities, meters, registers, rules,
-        kinds, quantities, totals, metered, estimated}));
+        kinds, quantities, totals, metered, estimated, widths}));
   }
 
   private static Future<?> insertTenantDays(SqlConnection conn, SiteModel model, LocalDate day, OffsetDateTime start,

@@ -108,17 +108,18 @@ public final class AllocationService implements AllocatedUsage {
   private Future<List<AllocatedRow>> read(UUID siteId, UUID tenantId, LocalDate from, LocalDate to,
                                           boolean includeLandlord) {
     String sql = "SELECT day, tenant_id, unit_id, utility, meter_id, register, rule_id, rule_kind, day_start, quantities, "
-      + "total_milli, metered_milli, estimated FROM allocated_usage WHERE site_id = $1 AND day >= $2 AND day < $3 "
+      + "value_bytes, total_milli, metered_milli, estimated FROM allocated_usage WHERE site_id = $1 AND day >= $2 AND day < $3 "
       + (tenantId != null ? "AND tenant_id = $4 " : includeLandlord ? "" : "AND tenant_id IS NOT NULL ")
       + "ORDER BY tenant_id, utility, day, meter_id, rule_id, unit_id";   // the assembler's source order
     Tuple args = tenantId != null ? Tuple.of(siteId, from, to, tenantId) : Tuple.of(siteId, from, to);
     return pool.preparedQuery(sql).execute(args).map(result -> {
       List<AllocatedRow> out = new ArrayList<>(result.size());
       for (Row r : result) {
-        io.vertx.core.buffer.Buffer packed = r.getBuffer("quantities");
-        long[] q = new long[packed.length() / 8];
+        byte[] packed = r.getBuffer("quantities").getBytes();
+        int width = r.getShort("value_bytes");
+        long[] q = new long[packed.length / width];
         for (int i = 0; i < q.length; i++) {
-          q[i] = packed.getLong(i * 8);
+          q[i] = width == 4 ? BigEndian.intAt(packed, i * 4) : BigEndian.longAt(packed, i * 8);
         }
         String register = r.getString("register");
         out.add(new AllocatedRow(r.getLocalDate("day"), r.getUUID("tenant_id"), r.getUUID("unit_id"),

@@ -6,9 +6,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -67,8 +64,6 @@ final class UsageAssembler {
     .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
     .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
 
-  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private record GroupKey(UUID tenantId, String utility) {
   }
@@ -213,11 +208,11 @@ final class UsageAssembler {
       }
       if (width == 4) {
         for (int i = 0; i < values; i++) {
-          quantities[k++] = (int) INT_BE.get(day, i * 4);
+          quantities[k++] = BigEndian.intAt(day, i * 4);
         }
       } else {
         for (int i = 0; i < values; i++) {
-          quantities[k++] = (long) LONG_BE.get(day, i * 8);
+          quantities[k++] = BigEndian.longAt(day, i * 8);
         }
       }
     }

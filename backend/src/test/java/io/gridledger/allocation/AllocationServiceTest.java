@@ -310,6 +310,44 @@ class AllocationServiceTest {
       + "AND day = '2026-03-10'", ta)).intValue());
     assertEquals(4, ((Number) g.scalar("SELECT value_bytes FROM allocated_tenant_day WHERE tenant_id = $1 "
       + "AND day = '2026-03-11'", ta)).intValue());
+    // the shares themselves are packed the same way, and read back whole
+    assertEquals(8, ((Number) g.scalar("SELECT value_bytes FROM allocated_usage WHERE tenant_id = $1 "
+      + "AND day = '2026-03-10'", ta)).intValue());
+    assertEquals(4, ((Number) g.scalar("SELECT value_bytes FROM allocated_usage WHERE tenant_id = $1 "
+      + "AND day = '2026-03-11'", ta)).intValue());
+    List<AllocatedRow> shares = service.rows(g.siteId, ta, LocalDate.of(2026, 3, 10), LocalDate.of(2026, 3, 12), false)
+      .await();
+    assertEquals(2, shares.size());
+    assertEquals(3_000_000_500L, shares.get(0).quantities()[32]);
+    assertEquals(2_500L, shares.get(1).quantities()[32]);
+  }
+
+  @Test
+  void deletingASiteDeletesItsStoredAllocation() {
+    // the three tables have no foreign key to site since V19: a trigger on site does what ON DELETE CASCADE did
+    io.vertx.sqlclient.Pool pool = backend.pool();
+    UUID site = UUID.randomUUID();
+    UUID tenant = UUID.randomUUID();
+    UUID meter = UUID.randomUUID();
+    io.vertx.sqlclient.Tuple ids = io.vertx.sqlclient.Tuple.of(site, tenant, meter);
+    pool.preparedQuery("INSERT INTO site (id, name, time_zone, currency) VALUES ($1, 'Short-lived', 'UTC', 'EUR')")
+      .execute(io.vertx.sqlclient.Tuple.of(site)).await();
+    pool.preparedQuery("INSERT INTO allocated_usage (site_id, day, tenant_id, utility, meter_id, register, rule_kind, "
+      + "day_start, quantities, total_milli, metered_milli, estimated, value_bytes) VALUES ($1, '2026-03-01', $2, "
+      + "'electricity', $3, 'energy_active_import', 'direct', '2026-03-01T00:00:00Z', '\\x00000001', 1, 1, false, 4)")
+      .execute(ids).await();
+    pool.preparedQuery("INSERT INTO allocated_tenant_day (site_id, day, tenant_id, utility, unit, day_start, value_bytes, "
+      + "quantities, total_milli, estimated) VALUES ($1, '2026-03-01', $2, 'electricity', 'kWh', "
+      + "'2026-03-01T00:00:00Z', 4, '\\x00000001', 1, false)").execute(io.vertx.sqlclient.Tuple.of(site, tenant))
+      .await();
+    pool.preparedQuery("INSERT INTO allocated_source_day (site_id, day, tenant_id, utility, meter_id, register, "
+      + "rule_kind, share_milli, metered_milli, estimated) VALUES ($1, '2026-03-01', $2, 'electricity', $3, "
+      + "'energy_active_import', 'direct', 1, 1, false)").execute(ids).await();
+    pool.preparedQuery("DELETE FROM site WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(site)).await();
+    for (String table : List.of("allocated_usage", "allocated_tenant_day", "allocated_source_day")) {
+      assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE site_id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(site)).await().iterator().next().getLong(0), table);
+    }
   }
 
   @Test

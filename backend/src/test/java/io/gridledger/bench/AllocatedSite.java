@@ -81,7 +81,7 @@ final class AllocatedSite {
   static void copyFirstDayOverJanuary(Pool pool, UUID site) {
     exec(pool, "INSERT INTO allocated_usage SELECT a.site_id, a.day + d, a.tenant_id, a.unit_id, a.utility, a.meter_id, "
       + "a.register, a.rule_id, a.rule_kind, a.day_start + d * interval '1 day', a.quantities, a.total_milli, "
-      + "a.metered_milli, a.estimated FROM allocated_usage a CROSS JOIN generate_series(1, 30) d "
+      + "a.metered_milli, a.estimated, a.value_bytes FROM allocated_usage a CROSS JOIN generate_series(1, 30) d "
       + "WHERE a.site_id = $1 AND a.day = '2026-01-01'", site);
     exec(pool, "INSERT INTO allocated_tenant_day SELECT a.site_id, a.day + d, a.tenant_id, a.utility, a.unit, "
       + "a.day_start + d * interval '1 day', a.value_bytes, a.quantities, a.total_milli, a.estimated "
