@@ -86,7 +86,8 @@ public final class AllocationService implements AllocatedUsage {
     long started = System.nanoTime();
     return refresh.ensure(siteId, from, to).compose(model -> {
       long ensured = System.nanoTime();
-      return UsageAssembler.read(pool, model, tenantId != null ? List.of(tenantId) : null, from, to).onSuccess(usages -> LOG.info(
+      List<UUID> only = tenantId != null ? List.of(tenantId) : null;
+      return UsageAssembler.read(pool, model, only, from, to).onSuccess(usages -> LOG.info(
         "allocated usage read site={} tenants={} from={} to={} refresh_ms={} read_ms={}", siteId,
         tenantId != null ? 1 : usages.size(), from, to, (ensured - started) / 1_000_000,
         (System.nanoTime() - ensured) / 1_000_000));
@@ -108,7 +109,8 @@ public final class AllocationService implements AllocatedUsage {
   private Future<List<AllocatedRow>> read(UUID siteId, UUID tenantId, LocalDate from, LocalDate to,
                                           boolean includeLandlord) {
     String sql = "SELECT day, tenant_id, unit_id, utility, meter_id, register, rule_id, rule_kind, day_start, quantities, "
-      + "value_bytes, total_milli, metered_milli, estimated FROM allocated_usage WHERE site_id = $1 AND day >= $2 AND day < $3 "
+      + "value_bytes, total_milli, metered_milli, estimated FROM allocated_usage "
+      + "WHERE site_id = $1 AND day >= $2 AND day < $3 "
       + (tenantId != null ? "AND tenant_id = $4 " : includeLandlord ? "" : "AND tenant_id IS NOT NULL ")
       + "ORDER BY tenant_id, utility, day, meter_id, rule_id, unit_id";   // the assembler's source order
     Tuple args = tenantId != null ? Tuple.of(siteId, from, to, tenantId) : Tuple.of(siteId, from, to);

@@ -83,14 +83,15 @@ final class UsageAssembler {
       ? "AND tenant_id >= $4 AND tenant_id <= $5 AND tenant_id = ANY($6::uuid[]) " : "";
     // The source totals and the day arrays are read at once, on two connections: neither needs the other's rows.
     Map<GroupKey, Group> streamed = new HashMap<>();
-    Future<Void> days = streamDays(pool, args, tenantFilter, from, (int) (to.toEpochDay() - from.toEpochDay()), streamed);
+    int days = (int) (to.toEpochDay() - from.toEpochDay());
+    Future<Void> dayRows = streamDays(pool, args, tenantFilter, from, days, streamed);
     Future<io.vertx.sqlclient.RowSet<Row>> sourceTotals = pool.preparedQuery("SELECT tenant_id, utility, meter_id, register, "
         + "rule_id, rule_kind, sum(share_milli)::bigint, sum(metered_milli)::bigint, bool_or(estimated) "
         + "FROM allocated_source_day WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter
         + "GROUP BY tenant_id, utility, meter_id, register, rule_id, rule_kind "
         + "ORDER BY tenant_id, utility, min(day), meter_id, rule_id")
       .execute(args);
-    return Future.all(days, sourceTotals)
+    return Future.all(dayRows, sourceTotals)
       .map(both -> {
         List<Group> list = new ArrayList<>();   // the database's order: tenant, utility
         Group current = null;

@@ -205,7 +205,7 @@ final class BillRunner {
     });
   }
 
-  /** The chunk's tenants split over {@code ratingThreads} worker tasks at once (rating is CPU work; the event loop waits). */
+  /** The chunk's tenants split over {@code ratingThreads} worker tasks (rating is CPU work; the event loop waits). */
   private Future<List<Outcome>> rateInParallel(List<TenantUsage> usage, Loaded loaded) {
     Map<UUID, List<TenantUsage>> byTenant = new LinkedHashMap<>();
     for (TenantUsage u : usage) {
