@@ -3,6 +3,8 @@ package io.gridledger.allocation;
 import io.gridledger.testsupport.TestBackend;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -231,7 +233,7 @@ class AllocationServiceTest {
     ids.add(UUID.fromString("00000000-0000-0000-8000-000000000000"));
     List<UUID> byDatabase = new ArrayList<>();
     backend.pool().preparedQuery("SELECT u FROM unnest($1::uuid[]) u ORDER BY u")
-      .execute(io.vertx.sqlclient.Tuple.of(ids.toArray(new UUID[0]))).await()
+      .execute(Tuple.of(ids.toArray(new UUID[0]))).await()
       .forEach(r -> byDatabase.add(r.getUUID(0)));
     assertEquals(byDatabase, ids.stream().sorted(UsageAssembler.DATABASE_UUID_ORDER).toList());
   }
@@ -286,7 +288,7 @@ class AllocationServiceTest {
         + "(SELECT sum(share_milli) FROM allocated_source_day s WHERE s.site_id = $1 AND s.tenant_id = u.tenant_id "
         + "AND s.utility = u.utility) AS sources "
         + "FROM (SELECT tenant_id, utility, sum(total_milli) AS total FROM allocated_usage WHERE site_id = $1 "
-        + "AND tenant_id IS NOT NULL GROUP BY 1, 2) u").execute(io.vertx.sqlclient.Tuple.of(f.siteId)).await();
+        + "AND tenant_id IS NOT NULL GROUP BY 1, 2) u").execute(Tuple.of(f.siteId)).await();
     assertTrue(rows.size() >= 10, "every tenant and utility with a share");
     for (var r : rows) {
       assertEquals(r.getLong("total"), r.getLong("days"), r.getUUID("tenant_id") + " " + r.getString("utility"));
@@ -325,28 +327,28 @@ class AllocationServiceTest {
   @Test
   void deletingASiteDeletesItsStoredAllocation() {
     // the three tables have no foreign key to site since V19: a trigger on site does what ON DELETE CASCADE did
-    io.vertx.sqlclient.Pool pool = backend.pool();
+    Pool pool = backend.pool();
     UUID site = UUID.randomUUID();
     UUID tenant = UUID.randomUUID();
     UUID meter = UUID.randomUUID();
-    io.vertx.sqlclient.Tuple ids = io.vertx.sqlclient.Tuple.of(site, tenant, meter);
+    Tuple ids = Tuple.of(site, tenant, meter);
     pool.preparedQuery("INSERT INTO site (id, name, time_zone, currency) VALUES ($1, 'Short-lived', 'UTC', 'EUR')")
-      .execute(io.vertx.sqlclient.Tuple.of(site)).await();
+      .execute(Tuple.of(site)).await();
     pool.preparedQuery("INSERT INTO allocated_usage (site_id, day, tenant_id, utility, meter_id, register, rule_kind, "
       + "day_start, quantities, total_milli, metered_milli, estimated, value_bytes) VALUES ($1, '2026-03-01', $2, "
       + "'electricity', $3, 'energy_active_import', 'direct', '2026-03-01T00:00:00Z', '\\x00000001', 1, 1, false, 4)")
       .execute(ids).await();
     pool.preparedQuery("INSERT INTO allocated_tenant_day (site_id, day, tenant_id, utility, unit, day_start, value_bytes, "
       + "quantities, total_milli, estimated) VALUES ($1, '2026-03-01', $2, 'electricity', 'kWh', "
-      + "'2026-03-01T00:00:00Z', 4, '\\x00000001', 1, false)").execute(io.vertx.sqlclient.Tuple.of(site, tenant))
+      + "'2026-03-01T00:00:00Z', 4, '\\x00000001', 1, false)").execute(Tuple.of(site, tenant))
       .await();
     pool.preparedQuery("INSERT INTO allocated_source_day (site_id, day, tenant_id, utility, meter_id, register, "
       + "rule_kind, share_milli, metered_milli, estimated) VALUES ($1, '2026-03-01', $2, 'electricity', $3, "
       + "'energy_active_import', 'direct', 1, 1, false)").execute(ids).await();
-    pool.preparedQuery("DELETE FROM site WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(site)).await();
+    pool.preparedQuery("DELETE FROM site WHERE id = $1").execute(Tuple.of(site)).await();
     for (String table : List.of("allocated_usage", "allocated_tenant_day", "allocated_source_day")) {
       assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM " + table + " WHERE site_id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(site)).await().iterator().next().getLong(0), table);
+        .execute(Tuple.of(site)).await().iterator().next().getLong(0), table);
     }
   }
 
