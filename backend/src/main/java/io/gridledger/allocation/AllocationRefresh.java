@@ -146,10 +146,7 @@ final class AllocationRefresh {
                                        OffsetDateTime end, OffsetDateTime computedAt) {
     int n = (int) ((end.toEpochSecond() - start.toEpochSecond()) / INTERVAL_SECONDS);
     long[] phase = {System.nanoTime(), 0, 0};
-    // The day's read groups every interval of the site by meter register in one hash aggregate (about 33 MB for
-    // 10,000 meters): with the default work_mem of 4 MB it spilled to disk in 33 batches and took half as long again.
-    return conn.query("SET LOCAL work_mem = '256MB'").execute()
-      .compose(v -> readDay(conn, model, start, end))
+    return readDay(conn, model, start, end)
       .compose(rows -> {
         phase[1] = System.nanoTime();
         return compute(() -> new DayAllocator(model, day, dayData(model, rows, start, n)).allocate());
@@ -164,12 +161,41 @@ final class AllocationRefresh {
   }
 
   /**
-   * The day's intervals of the site's allocation registers, one row per meter register with its interval starts and
-   * quantities as arrays: the database groups 960,000 interval rows of a 10,000-unit day into 10,000 rows, which the
-   * client decodes far faster than one row per interval.
+   * The day's intervals of every meter register allocation reads, one row per register with its interval starts and
+   * quantities packed as bytes: 10,000 rows for a 10,000-unit day instead of 960,000, which the client decodes without
+   * boxing a value.
+   *
+   * <p>Each register is read by its own range of the interval key (meter, register, start), which comes back in key
+   * order and so aggregates without hashing or sorting. Asking for the whole site with {@code meter_id = ANY} and
+   * {@code register = ANY} instead made PostgreSQL sort the day's 960,000 rows before grouping them; that took twice
+   * as long. The starts go as PostgreSQL's binary timestamp (microseconds since 2000-01-01 UTC), because
+   * {@code extract(epoch ...)} per row cost more than the rest of the aggregation.
    */
   private Future<io.vertx.sqlclient.RowSet<Row>> readDay(SqlConnection conn, SiteModel model, OffsetDateTime start,
                                                           OffsetDateTime end) {
+    List<UUID> meters = new ArrayList<>();
+    List<String> registers = new ArrayList<>();
+    Set<String> wanted = registersAllocationReads(model);
+    for (SiteModel.Meter meter : model.meters.values()) {
+      for (String register : meter.registerUnits().keySet()) {
+        if (wanted.contains(register)) {
+          meters.add(meter.id());
+          registers.add(register);
+        }
+      }
+    }
+    return conn.preparedQuery("SELECT k.meter_id, k.register, x.starts, x.quantities, x.estimated "
+        + "FROM unnest($1::uuid[], $2::text[]) AS k(meter_id, register), LATERAL ("
+        + "SELECT string_agg(timestamptz_send(ic.interval_start), ''::bytea) AS starts, "
+        + "string_agg(float8send(ic.consumption), ''::bytea) AS quantities, "
+        + "bool_or(ic.quality = 'estimated') AS estimated FROM interval_consumption ic "
+        + "WHERE ic.meter_id = k.meter_id AND ic.register = k.register "
+        + "AND ic.interval_start >= $3 AND ic.interval_start < $4) x WHERE x.starts IS NOT NULL")
+      .execute(Tuple.of(meters.toArray(new UUID[0]), registers.toArray(new String[0]), start, end));
+  }
+
+  /** Billed registers, the fan-coil runtime, and any register a rule names (BTU, dynamic weights). */
+  private static Set<String> registersAllocationReads(SiteModel model) {
     Set<String> registers = new LinkedHashSet<>(SiteModel.BILLED_REGISTER.values());
     registers.add(SiteModel.RUNTIME_REGISTER);
     model.rulesByMeter.values().forEach(list -> list.forEach(r -> {
@@ -177,19 +203,16 @@ final class AllocationRefresh {
         registers.add(r.params().getString("register"));
       }
     }));
-    return conn.preparedQuery("SELECT ic.meter_id, ic.register, "
-        + "array_agg(extract(epoch FROM ic.interval_start)::bigint) AS starts, array_agg(ic.consumption) AS quantities, "
-        + "bool_or(ic.quality = 'estimated') AS estimated "
-        + "FROM interval_consumption ic WHERE ic.meter_id = ANY($1) "
-        + "AND ic.interval_start >= $2 AND ic.interval_start < $3 AND ic.register = ANY($4) "
-        + "GROUP BY ic.meter_id, ic.register")
-      .execute(Tuple.of(model.meters.keySet().toArray(new UUID[0]), start, end, registers.toArray(new String[0])));
+    return registers;
   }
+
+  /** PostgreSQL's timestamp epoch, 2000-01-01T00:00Z, in Unix seconds. */
+  private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
   /** The day's rows as allocation reads them: thousandths, canonical units for billed registers, by interval index. */
   private static DayData dayData(SiteModel model, io.vertx.sqlclient.RowSet<Row> rows, OffsetDateTime start, int n) {
     DayData data = new DayData(n);
-    long dayStart = start.toEpochSecond();
+    long dayStartMicros = (start.toEpochSecond() - POSTGRES_EPOCH_SECONDS) * 1_000_000L;
     for (Row r : rows) {
       SiteModel.Meter meter = model.meters.get(r.getUUID(0));
       if (meter == null) {
@@ -197,16 +220,17 @@ final class AllocationRefresh {
       }
       String register = r.getString(1);
       double factor = meter.toCanonical(register);
-      Long[] starts = r.getArrayOfLongs(2);
-      Double[] quantities = r.getArrayOfDoubles(3);
+      byte[] starts = r.getBuffer(2).getBytes();
+      byte[] quantities = r.getBuffer(3).getBytes();
       long[] series = new long[n];
       boolean any = false;
-      for (int i = 0; i < starts.length; i++) {
-        long offset = starts[i] - dayStart;
-        if (offset % INTERVAL_SECONDS != 0) {
+      for (int i = 0; i < starts.length / 8; i++) {
+        long offset = BigEndian.longAt(starts, i * 8) - dayStartMicros;
+        if (offset % (INTERVAL_SECONDS * 1_000_000L) != 0) {
           continue;   // not a 15-minute interval: not ours to split
         }
-        series[(int) (offset / INTERVAL_SECONDS)] = Math.round(quantities[i] * factor * 1000);
+        double quantity = Double.longBitsToDouble(BigEndian.longAt(quantities, i * 8));
+        series[(int) (offset / (INTERVAL_SECONDS * 1_000_000L))] = Math.round(quantity * factor * 1000);
         any = true;
       }
       if (any) {

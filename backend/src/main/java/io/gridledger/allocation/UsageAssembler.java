@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -59,6 +61,11 @@ final class UsageAssembler {
     }
   }
 
+  /** The days of [from, to): a period as `day = ANY(...)` takes it. */
+  static LocalDate[] days(LocalDate from, LocalDate to) {
+    return from.datesUntil(to).toArray(LocalDate[]::new);
+  }
+
   /** PostgreSQL's order of uuids: their 16 bytes compared unsigned (UUID.compareTo compares signed halves). */
   static final Comparator<UUID> DATABASE_UUID_ORDER = Comparator
     .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
@@ -74,20 +81,23 @@ final class UsageAssembler {
    */
   static Future<List<TenantUsage>> read(Pool pool, SiteModel model, List<UUID> tenants, LocalDate from, LocalDate to) {
     Tuple args = tenants != null
-      ? Tuple.of(model.siteId, from, to, Collections.min(tenants, DATABASE_UUID_ORDER),
-        Collections.max(tenants, DATABASE_UUID_ORDER), tenants.toArray(new UUID[0]))
+      ? Tuple.of(model.siteId, days(from, to), Collections.min(tenants, DATABASE_UUID_ORDER),
+        Collections.max(tenants, DATABASE_UUID_ORDER))
       : Tuple.of(model.siteId, from, to);
-    // the bounds make the listed tenants one range of the (site_id, tenant_id, day) index; a bill run's batch is a
-    // run of consecutive tenant ids, so the range holds nothing else
-    String tenantFilter = tenants != null
-      ? "AND tenant_id >= $4 AND tenant_id <= $5 AND tenant_id = ANY($6::uuid[]) " : "";
+    // Listed tenants: the period as its days and the tenants' bounds, so that each day is one short range of the
+    // (site_id, day, tenant_id) index (V20). A bill run's batch is a run of consecutive tenant ids, so the range holds
+    // nothing else but a tenant that got usage since the batches were made; those rows are dropped when read.
+    String where = tenants != null
+      ? "WHERE site_id = $1 AND day = ANY($2::date[]) AND tenant_id >= $3 AND tenant_id <= $4 "
+      : "WHERE site_id = $1 AND day >= $2 AND day < $3 ";
+    Set<UUID> only = tenants != null ? new HashSet<>(tenants) : null;
     // The source totals and the day arrays are read at once, on two connections: neither needs the other's rows.
     Map<GroupKey, Group> streamed = new HashMap<>();
     int days = (int) (to.toEpochDay() - from.toEpochDay());
-    Future<Void> dayRows = streamDays(pool, args, tenantFilter, from, days, streamed);
+    Future<Void> dayRows = streamDays(pool, args, where, only, from, days, streamed);
     Future<io.vertx.sqlclient.RowSet<Row>> sourceTotals = pool.preparedQuery("SELECT tenant_id, utility, meter_id, register, "
         + "rule_id, rule_kind, sum(share_milli)::bigint, sum(metered_milli)::bigint, bool_or(estimated) "
-        + "FROM allocated_source_day WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter
+        + "FROM allocated_source_day " + where
         + "GROUP BY tenant_id, utility, meter_id, register, rule_id, rule_kind "
         + "ORDER BY tenant_id, utility, min(day), meter_id, rule_id")
       .execute(args);
@@ -131,16 +141,18 @@ final class UsageAssembler {
       }));
   }
 
-  /** Streams the period's tenant-day rows into their groups through a cursor (which needs a transaction). */
-  private static Future<Void> streamDays(Pool pool, Tuple args, String tenantFilter, LocalDate from, int days,
-                                         Map<GroupKey, Group> groups) {
+  /**
+   * Reads the period's tenant-day rows into their groups (only the listed tenants' when {@code only} is not null);
+   * the whole site's through a cursor (which needs a transaction).
+   */
+  private static Future<Void> streamDays(Pool pool, Tuple args, String where, Set<UUID> only, LocalDate from,
+                                         int days, Map<GroupKey, Group> groups) {
     String sql = "SELECT tenant_id, utility, day, day_start, quantities, estimated, unit, value_bytes "
-      + "FROM allocated_tenant_day "
-      + "WHERE site_id = $1 AND day >= $2 AND day < $3 " + tenantFilter;
-    if (!tenantFilter.isEmpty()) {
+      + "FROM allocated_tenant_day " + where;
+    if (only != null) {
       // a batch or one tenant: a few thousand rows, read at once (a cursor costs a transaction and more round trips)
       return pool.preparedQuery(sql).execute(args).map(rows -> {
-        addDays(rows, from.toEpochDay(), days, groups);
+        addDays(rows, only, from.toEpochDay(), days, groups);
         return null;
       });
     }
@@ -153,13 +165,17 @@ final class UsageAssembler {
   private static Future<Void> readChunks(io.vertx.sqlclient.Cursor cursor, long firstEpochDay, int days,
                                          Map<GroupKey, Group> groups) {
     return cursor.read(FETCH).compose(rows -> {
-      addDays(rows, firstEpochDay, days, groups);
+      addDays(rows, null, firstEpochDay, days, groups);
       return cursor.hasMore() ? readChunks(cursor, firstEpochDay, days, groups) : Future.succeededFuture();
     });
   }
 
-  private static void addDays(Iterable<Row> rows, long firstEpochDay, int days, Map<GroupKey, Group> groups) {
+  private static void addDays(Iterable<Row> rows, Set<UUID> only, long firstEpochDay, int days,
+                              Map<GroupKey, Group> groups) {
     for (Row r : rows) {
+      if (only != null && !only.contains(r.getUUID(0))) {
+        continue;
+      }
       Group g = groups.computeIfAbsent(new GroupKey(r.getUUID(0), r.getString(1)),
         k -> new Group(k.tenantId(), k.utility(), days));
       int index = (int) (r.getLocalDate(2).toEpochDay() - firstEpochDay);

@@ -220,6 +220,24 @@ class AllocationServiceTest {
   }
 
   @Test
+  void aListOfTenantsReadsOnlyThoseEvenWithOthersBetweenThemInTheRange() {
+    LocalDate from = LocalDate.of(2026, 1, 1);
+    LocalDate to = LocalDate.of(2026, 2, 1);
+    List<TenantUsage> whole = service.forSite(f.siteId, from, to).await();
+    List<UUID> ordered = whole.stream().map(TenantUsage::tenantId).distinct().sorted(UsageAssembler.DATABASE_UUID_ORDER)
+      .toList();
+    assertTrue(ordered.size() > 2, "the fixture must have a tenant between the lowest and the highest");
+    // the lowest and the highest: every other tenant of the site lies inside their range, and must not be read
+    List<UUID> listed = List.of(ordered.get(0), ordered.get(ordered.size() - 1));
+    List<String> read = UsageAssembler.read(backend.pool(), SiteModel.load(backend.pool(), f.siteId).await(), listed,
+      from, to).await().stream().map(AllocationServiceTest::describe).sorted().toList();
+    List<String> expected = whole.stream().filter(u -> listed.contains(u.tenantId()))
+      .map(AllocationServiceTest::describe).sorted().toList();
+    assertFalse(expected.isEmpty());
+    assertEquals(expected, read);
+  }
+
+  @Test
   void tenantRangesUseTheDatabasesOrderOfUuids() {
     // batches are cut from tenants ordered by the database and read as ranges: Java must agree with PostgreSQL on
     // which uuid is lowest, including those whose first byte has the high bit set (negative in a signed long)
