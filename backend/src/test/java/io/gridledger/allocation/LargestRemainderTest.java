@@ -79,6 +79,24 @@ class LargestRemainderTest {
     }
   }
 
+  /** The threshold the leftovers are given by: quickselect must agree with sorting, at a real site's sizes too. */
+  @Test
+  void kthLargestAgreesWithSorting() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int round = 0; round < 300; round++) {
+      int n = round < 200 ? 1 + random.nextInt(50) : 1 + random.nextInt(12_000);
+      long[] values = new long[n];
+      int distinct = 1 + random.nextInt(round % 2 == 0 ? 4 : 1_000_000);   // many ties, or hardly any
+      for (int i = 0; i < n; i++) {
+        values[i] = random.nextInt(distinct);
+      }
+      int k = 1 + random.nextInt(n);
+      long[] sorted = values.clone();
+      java.util.Arrays.sort(sorted);
+      assertEquals(sorted[n - k], LargestRemainder.kthLargest(values.clone(), k), "round " + round);
+    }
+  }
+
   private static long[] bySorting(long total, long[] weights) {
     long weightSum = java.util.Arrays.stream(weights).sum();
     long magnitude = Math.abs(total);
