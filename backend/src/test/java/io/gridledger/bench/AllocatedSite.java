@@ -57,20 +57,26 @@ final class AllocatedSite {
     exec(pool, "INSERT INTO allocation_rule (id, site_id, meter_id, kind, params, effective_from, created_by) "
       + "SELECT gen_random_uuid(), $1, id, 'common_remainder', '{\"spreadBy\": \"area\"}', '2025-01-01', 'bench' "
       + "FROM meter WHERE site_id = $1 AND serial = 'MAIN'", site);
+    // Day by day, each day in time order (every meter's interval of one quarter hour, then the next), the way
+    // metering writes them as readings arrive, so that a day's intervals sit together in the table as they would
     LocalDate day1 = LocalDate.of(2026, 1, 1);
-    var from = day1.atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
-    var last = day1.plusDays(days).atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC)
-      .minusMinutes(15);
-    pool.preparedQuery("INSERT INTO interval_consumption (meter_id, register, interval_start, interval_end, "
-        + "consumption, quality) SELECT m.id, 'energy_active_import', t, t + interval '15 minutes', "
-        + "round((0.05 + random() * 0.4 + CASE WHEN extract(hour FROM t AT TIME ZONE $4) BETWEEN 8 AND 18 "
-        + "THEN 0.5 ELSE 0 END)::numeric, 3), 'actual' FROM meter m CROSS JOIN generate_series($2::timestamptz, "
-        + "$3::timestamptz, interval '15 minutes') t WHERE m.site_id = $1 AND m.location_level = 'unit'")
-      .execute(Tuple.of(site, from, last, zone.getId())).await();
-    exec(pool, "INSERT INTO interval_consumption (meter_id, register, interval_start, interval_end, consumption, quality) "
-      + "SELECT p.id, 'energy_active_import', ic.interval_start, ic.interval_end, sum(ic.consumption) * 1.05, 'actual' "
-      + "FROM meter p JOIN meter m ON m.parent_meter_id = p.id JOIN interval_consumption ic ON ic.meter_id = m.id "
-      + "WHERE p.site_id = $1 GROUP BY p.id, ic.interval_start, ic.interval_end", site);
+    for (int d = 0; d < days; d++) {
+      var from = day1.plusDays(d).atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
+      var to = day1.plusDays(d + 1L).atStartOfDay(zone).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
+      // the main meter's interval is 1.05 x the sum of the unit meters' (the returned rows of the first insert)
+      pool.preparedQuery("WITH units AS (INSERT INTO interval_consumption (meter_id, register, interval_start, "
+          + "interval_end, consumption, quality) SELECT m.id, 'energy_active_import', t, t + interval '15 minutes', "
+          + "round((0.05 + random() * 0.4 + CASE WHEN extract(hour FROM t AT TIME ZONE $4) BETWEEN 8 AND 18 "
+          + "THEN 0.5 ELSE 0 END)::numeric, 3), 'actual' FROM meter m CROSS JOIN generate_series($2::timestamptz, "
+          + "$3::timestamptz - interval '15 minutes', interval '15 minutes') t "
+          + "WHERE m.site_id = $1 AND m.location_level = 'unit' ORDER BY t, m.id "
+          + "RETURNING interval_start, interval_end, consumption) "
+          + "INSERT INTO interval_consumption (meter_id, register, interval_start, interval_end, consumption, quality) "
+          + "SELECT (SELECT id FROM meter WHERE site_id = $1 AND serial = 'MAIN'), 'energy_active_import', "
+          + "interval_start, interval_end, sum(consumption) * 1.05, 'actual' FROM units "
+          + "GROUP BY interval_start, interval_end ORDER BY interval_start")
+        .execute(Tuple.of(site, from, to, zone.getId())).await();
+    }
     exec(pool, "ANALYZE", null);
   }
 
