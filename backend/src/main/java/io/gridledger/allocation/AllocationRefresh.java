@@ -35,6 +35,9 @@ final class AllocationRefresh {
 
   private static final Logger LOG = LoggerFactory.getLogger(AllocationRefresh.class);
   static final int INTERVAL_SECONDS = 900;
+  private static final long INTERVAL_MICROS = INTERVAL_SECONDS * 1_000_000L;
+  /** PostgreSQL's timestamp epoch, 2000-01-01T00:00Z, in Unix seconds: binary timestamps count microseconds from it. */
+  private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
   /**
    * Stale days recomputed at once. Two overlap one day's database read with another's allocation and write, which
    * on two cores took a cold month from one day after another to about half the time; more only queue for the cores.
@@ -206,9 +209,6 @@ final class AllocationRefresh {
     return registers;
   }
 
-  /** PostgreSQL's timestamp epoch, 2000-01-01T00:00Z, in Unix seconds. */
-  private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
-
   /** The day's rows as allocation reads them: thousandths, canonical units for billed registers, by interval index. */
   private static DayData dayData(SiteModel model, io.vertx.sqlclient.RowSet<Row> rows, OffsetDateTime start, int n) {
     DayData data = new DayData(n);
@@ -226,11 +226,11 @@ final class AllocationRefresh {
       boolean any = false;
       for (int i = 0; i < starts.length / 8; i++) {
         long offset = BigEndian.longAt(starts, i * 8) - dayStartMicros;
-        if (offset % (INTERVAL_SECONDS * 1_000_000L) != 0) {
+        if (offset % INTERVAL_MICROS != 0) {
           continue;   // not a 15-minute interval: not ours to split
         }
         double quantity = Double.longBitsToDouble(BigEndian.longAt(quantities, i * 8));
-        series[(int) (offset / (INTERVAL_SECONDS * 1_000_000L))] = Math.round(quantity * factor * 1000);
+        series[(int) (offset / INTERVAL_MICROS)] = Math.round(quantity * factor * 1000);
         any = true;
       }
       if (any) {
