@@ -63,7 +63,7 @@ final class InvoiceWriter {
       totals[i] = r.totalMinor();
       nets[i] = net(r).encode();
       fingerprints[i] = r.fingerprint();
-      usages[i] = r.usage().encode();
+      usages[i] = r.usageJson();
       replaces[i] = d.replacesInvoiceId();
       addLines(lines, d.id(), r);
     }
@@ -106,9 +106,9 @@ final class InvoiceWriter {
   static Future<Boolean> replaceDraft(SqlConnection tx, UUID invoiceId, UUID runId, RatedInvoice r) {
     // An explicit re-rate (no run) keeps the draft's run, so the run still lists and exports it.
     return tx.preparedQuery("UPDATE invoice SET run_id = coalesce($2, run_id), subtotal_minor = $3, tax_minor = $4, total_minor = $5, "
-        + "net_by_utility = $6, fingerprint = $7, usage = $8 WHERE id = $1 AND status = 'draft'")
+        + "net_by_utility = $6, fingerprint = $7, usage = $8::text::jsonb WHERE id = $1 AND status = 'draft'")
       .execute(Tuple.of(invoiceId, runId, r.subtotalMinor(), r.taxMinor(), r.totalMinor(),
-        net(r), r.fingerprint(), r.usage()))
+        net(r), r.fingerprint(), r.usageJson()))
       .compose(updated -> {
         if (updated.rowCount() == 0) {
           return Future.succeededFuture(false);

@@ -91,8 +91,9 @@ public final class TenantRater {
       net.putIfAbsent(usage.utility(), 0L);
       usageJson.add(usageJson(usage, peaks.values()));
     }
-    return new RatedInvoice(tenantId, lines, subtotal, tax, subtotal + tax, net, usageJson,
-      fingerprint(lines, usageJson));
+    String usageText = usageJson.encode();
+    return new RatedInvoice(tenantId, lines, subtotal, tax, subtotal + tax, net, usageText,
+      fingerprint(lines, usageText));
   }
 
   private record Segment(LocalDate start, LocalDate end, TariffVersionRef version) {
@@ -181,7 +182,7 @@ public final class TenantRater {
     return out;
   }
 
-  private static String fingerprint(List<RatedInvoice.Line> lines, JsonArray usage) {
+  private static String fingerprint(List<RatedInvoice.Line> lines, String usageJson) {
     StringBuilder text = new StringBuilder(512);
     for (RatedInvoice.Line l : lines) {
       ChargeLine c = l.charge();
@@ -190,7 +191,7 @@ public final class TenantRater {
         .append(c.unit()).append('|').append(c.rate().toPlainString()).append('|').append(c.amountMinor()).append('|')
         .append(l.serviceStart()).append('|').append(l.serviceEnd()).append('|').append(l.tariffVersionId()).append('\n');
     }
-    text.append(usage.encode());
+    text.append(usageJson);
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);

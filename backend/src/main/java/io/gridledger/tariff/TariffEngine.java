@@ -33,7 +33,7 @@ public final class TariffEngine {
         active.add(c);
       }
     }
-    LocalDays days = new LocalDays(input.zone(), input.serviceStart(), input.serviceEnd(), input.holidays(),
+    LocalDays days = LocalDays.of(input.zone(), input.serviceStart(), input.serviceEnd(), input.holidays(),
       tariff.weekendDays());
     UsageProfile profile = UsageProfile.measure(tariff, active, input.usage(), days);
     Charges charges = new Charges(tariff, input, profile, bill, served);

@@ -37,7 +37,7 @@ public final class TouBreakdown {
     if (schedule == null) {
       return null;
     }
-    LocalDays days = new LocalDays(zone, from, toExclusive, holidays, doc.weekendDays());
+    LocalDays days = LocalDays.of(zone, from, toExclusive, holidays, doc.weekendDays());
     byte[][] tables = new byte[days.count][];
     for (int d = 0; d < days.count; d++) {
       tables[d] = schedule.tableFor(days.date(d), days.dayType[d]);
