@@ -61,7 +61,7 @@ final class InvoiceWriter {
       subtotals[i] = r.subtotalMinor();
       taxes[i] = r.taxMinor();
       totals[i] = r.totalMinor();
-      nets[i] = net(r).encode();
+      nets[i] = UsageJson.numbersByName(r.netByUtility());
       fingerprints[i] = r.fingerprint();
       usages[i] = r.usageJson();
       replaces[i] = d.replacesInvoiceId();

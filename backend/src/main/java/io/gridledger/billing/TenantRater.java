@@ -1,7 +1,6 @@
 package io.gridledger.billing;
 
 import io.gridledger.allocation.TenantUsage;
-import io.gridledger.allocation.UsageSource;
 import io.gridledger.tariff.ChargeKind;
 import io.gridledger.tariff.ChargeLine;
 import io.gridledger.tariff.PeakDemand;
@@ -10,8 +9,6 @@ import io.gridledger.tariff.RatingResult;
 import io.gridledger.tariff.TariffEngine;
 import io.gridledger.tariff.TariffStore.TariffAssignment;
 import io.gridledger.tariff.TariffStore.TariffVersionRef;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,7 +53,7 @@ public final class TenantRater {
   public RatedInvoice rate(UUID tenantId, List<TenantUsage> usages, Map<String, List<PeakDemand>> demandHistory) {
     List<RatedInvoice.Line> lines = new ArrayList<>();
     Map<String, Long> net = new TreeMap<>();
-    JsonArray usageJson = new JsonArray();
+    UsageJson usageJson = new UsageJson();
     long subtotal = 0;
     long tax = 0;
     for (TenantUsage usage : usages) {
@@ -89,7 +86,7 @@ public final class TenantRater {
         }
       }
       net.putIfAbsent(usage.utility(), 0L);
-      usageJson.add(usageJson(usage, peaks.values()));
+      usageJson.add(usage, peaks.values(), daily(usage));
     }
     String usageText = usageJson.encode();
     return new RatedInvoice(tenantId, lines, subtotal, tax, subtotal + tax, net, usageText,
@@ -134,31 +131,6 @@ public final class TenantRater {
         + " to " + end);
     }
     return out;
-  }
-
-  private JsonObject usageJson(TenantUsage usage, Iterable<PeakDemand> peaks) {
-    JsonArray sources = new JsonArray();
-    for (UsageSource s : usage.sources()) {
-      sources.add(new JsonObject().put("meterId", s.meterId() == null ? null : s.meterId().toString())
-        .put("meterSerial", s.meterSerial()).put("register", s.register())
-        .put("ruleId", s.ruleId() == null ? null : s.ruleId().toString()).put("ruleKind", s.ruleKind())
-        .put("shareMilli", s.shareMilli()).put("meteredMilli", s.meteredMilli())
-        .put("openingRead", s.openingRead()).put("closingRead", s.closingRead()).put("estimated", s.estimated()));
-    }
-    JsonArray peakJson = new JsonArray();
-    for (PeakDemand p : peaks) {
-      peakJson.add(new JsonObject().put("month", p.month().toString()).put("touPeriod", p.touPeriod())
-        .put("kw", p.kw().toPlainString()));
-    }
-    long[] daily = daily(usage);
-    JsonArray dailyJson = new JsonArray();
-    for (long d : daily) {
-      dailyJson.add(d);
-    }
-    return new JsonObject().put("utility", usage.utility()).put("unit", usage.unit())
-      .put("serviceStart", usage.serviceStart().toString()).put("serviceEnd", usage.serviceEnd().toString())
-      .put("totalMilli", usage.totalMilli()).put("estimated", usage.estimated()).put("sources", sources)
-      .put("dailyMilli", dailyJson).put("peaks", peakJson);
   }
 
   /** Site-local daily totals over the period (one pass: intervals are ascending). */
