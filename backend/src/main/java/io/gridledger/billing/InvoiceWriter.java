@@ -2,7 +2,6 @@ package io.gridledger.billing;
 
 import io.gridledger.tariff.ChargeLine;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -106,9 +105,9 @@ final class InvoiceWriter {
   static Future<Boolean> replaceDraft(SqlConnection tx, UUID invoiceId, UUID runId, RatedInvoice r) {
     // An explicit re-rate (no run) keeps the draft's run, so the run still lists and exports it.
     return tx.preparedQuery("UPDATE invoice SET run_id = coalesce($2, run_id), subtotal_minor = $3, tax_minor = $4, total_minor = $5, "
-        + "net_by_utility = $6, fingerprint = $7, usage = $8::text::jsonb WHERE id = $1 AND status = 'draft'")
+        + "net_by_utility = $6::text::jsonb, fingerprint = $7, usage = $8::text::jsonb WHERE id = $1 AND status = 'draft'")
       .execute(Tuple.of(invoiceId, runId, r.subtotalMinor(), r.taxMinor(), r.totalMinor(),
-        net(r), r.fingerprint(), r.usageJson()))
+        UsageJson.numbersByName(r.netByUtility()), r.fingerprint(), r.usageJson()))
       .compose(updated -> {
         if (updated.rowCount() == 0) {
           return Future.succeededFuture(false);
@@ -134,12 +133,6 @@ final class InvoiceWriter {
         + "tariff_version_id, tariff_version_number FROM invoice_line WHERE invoice_id = $2")
         .execute(Tuple.of(creditId, originalId)))
       .mapEmpty();
-  }
-
-  static JsonObject net(RatedInvoice r) {
-    JsonObject net = new JsonObject();
-    r.netByUtility().forEach(net::put);
-    return net;
   }
 
   private static void addLines(List<Tuple> out, UUID invoiceId, RatedInvoice r) {
