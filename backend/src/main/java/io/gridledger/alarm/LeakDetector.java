@@ -13,6 +13,8 @@ import java.util.Objects;
 
 import static io.gridledger.alarm.SweepQueries.SYSTEM;
 import static io.gridledger.alarm.SweepQueries.each;
+import static io.gridledger.alarm.SweepQueries.lastOperatorCleared;
+import static io.gridledger.alarm.SweepQueries.operatorClearedTheSame;
 import static io.gridledger.alarm.SweepQueries.windowTuple;
 
 /** Water flowing through every interval of a site-local night (the night is configured). */
@@ -34,6 +36,9 @@ final class LeakDetector {
    * Water meters whose volume register had flow in every interval of the last complete night (all intervals present
    * and positive). Clears when the last complete night has an interval without flow. A night with missing intervals
    * gives no verdict either way.
+   *
+   * <p>Each meter's night is read by its own range of the interval key (a LATERAL aggregate), as the abnormal-day
+   * detector reads its days: joined to interval_consumption as a whole, PostgreSQL may hash the entire table.
    */
   Future<Counts> leak(Instant now) {
     return q.windows(zone -> List.of(thresholds.lastCompleteNight(zone.getKey(), zone.getValue(), now))).compose(nights -> {
@@ -43,17 +48,17 @@ final class LeakDetector {
       String kind = AlarmKind.LEAK.wire();
       return q.rows("WITH night AS (SELECT * FROM unnest($1::text[], $2::date[], $3::timestamptz[], $4::timestamptz[], "
           + "$5::int[]) AS n(tz, night, start_at, end_at, expected)), "
-          + "stats AS (SELECT m.id AS meter_id, m.site_id, m.serial, n.night, n.expected, count(*) AS intervals, "
-          + "min(ic.consumption) AS min_flow, sum(ic.consumption) AS total, "
-          + "(SELECT r->>'unit' FROM jsonb_array_elements(m.registers) r WHERE r->>'name' = $6 LIMIT 1) AS unit "
+          + "stats AS (SELECT m.id AS meter_id, m.site_id, m.serial, n.night, n.expected, x.intervals, x.min_flow, "
+          + "x.total, (SELECT r->>'unit' FROM jsonb_array_elements(m.registers) r WHERE r->>'name' = $6 LIMIT 1) AS unit "
           + "FROM night n JOIN site s ON s.time_zone = n.tz JOIN meter m ON m.site_id = s.id AND m.kind = 'water' "
-          + "JOIN interval_consumption ic ON ic.meter_id = m.id AND ic.register = $6 "
-          + "AND ic.interval_start >= n.start_at AND ic.interval_start < n.end_at "
-          + "GROUP BY m.id, m.site_id, m.serial, m.registers, n.night, n.expected) "
-          + "SELECT st.*, a.id AS open_id, a.details->>'night' AS open_night FROM stats st "
+          + "CROSS JOIN LATERAL (SELECT count(*) AS intervals, min(ic.consumption) AS min_flow, "
+          + "sum(ic.consumption) AS total FROM interval_consumption ic WHERE ic.meter_id = m.id AND ic.register = $6 "
+          + "AND ic.interval_start >= n.start_at AND ic.interval_start < n.end_at) x WHERE x.intervals > 0) "
+          + "SELECT st.*, a.id AS open_id, a.details->>'night' AS open_night, oc.operator_cleared FROM stats st "
           + "LEFT JOIN alarm a ON a.meter_id = st.meter_id AND a.kind = $7 AND a.state <> 'cleared' "
+          + lastOperatorCleared("st.meter_id", "$7", "$8")
           + "WHERE (st.intervals = st.expected AND st.min_flow > 0) OR (a.id IS NOT NULL AND st.min_flow <= 0)",
-        windowTuple(nights).addString(WATER_REGISTER).addString(kind))
+        windowTuple(nights).addString(WATER_REGISTER).addString(kind).addString(SYSTEM))
         .compose(found -> {
           List<Row> raise = new ArrayList<>();
           List<Row> resolve = new ArrayList<>();
@@ -61,23 +66,28 @@ final class LeakDetector {
             String night = r.getLocalDate("night").toString();
             if (r.getDouble("min_flow") <= 0) {
               resolve.add(r);
-            } else if (r.getUUID("open_id") == null || !night.equals(r.getString("open_night"))) {
+            } else if ((r.getUUID("open_id") == null || !night.equals(r.getString("open_night")))
+              && !operatorClearedTheSame(r.getJsonObject("operator_cleared"), details(r), "night",
+              "minFlowM3PerInterval", "totalM3")) {
               raise.add(r);
             }
           }
           return each(raise, r -> {
-            double toM3 = UnitConversion.convert(1, Objects.requireNonNullElse(r.getString("unit"), "m3"), "m3")
-              .orElse(1);
-            double min = r.getDouble("min_flow") * toM3;
-            double total = r.getDouble("total") * toM3;
-            String night = r.getLocalDate("night").toString();
+            JsonObject details = details(r);
             return alarms.raise(r.getUUID("site_id"), r.getUUID("meter_id"), AlarmKind.LEAK,
-              "Water meter " + r.getString("serial") + " had flow all night on " + night + " (" + total + " m3, at least "
-                + min + " m3 every 15 minutes)",
-              new JsonObject().put("night", night).put("minFlowM3PerInterval", min).put("totalM3", total));
+              "Water meter " + r.getString("serial") + " had flow all night on " + details.getString("night") + " ("
+                + details.getDouble("totalM3") + " m3, at least " + details.getDouble("minFlowM3PerInterval")
+                + " m3 every 15 minutes)", details);
           }).compose(n -> each(resolve, r -> alarms.resolve(r.getUUID("meter_id"), AlarmKind.LEAK, SYSTEM))
             .map(m -> new Counts(n, m)));
         });
     });
+  }
+
+  /** The alarm's details for a night row, in m3 whatever the register's unit. */
+  private static JsonObject details(Row r) {
+    double toM3 = UnitConversion.convert(1, Objects.requireNonNullElse(r.getString("unit"), "m3"), "m3").orElse(1);
+    return new JsonObject().put("night", r.getLocalDate("night").toString())
+      .put("minFlowM3PerInterval", r.getDouble("min_flow") * toM3).put("totalM3", r.getDouble("total") * toM3);
   }
 }

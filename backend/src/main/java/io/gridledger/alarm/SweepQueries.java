@@ -1,6 +1,7 @@
 package io.gridledger.alarm;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -88,6 +89,39 @@ final class SweepQueries {
       chain = chain.compose(v -> action.apply(item));
     }
     return chain.map(v -> items.size());
+  }
+
+  /**
+   * A LATERAL join giving, as {@code operator_cleared}, the details of the meter's last alarm of the kind that an
+   * operator cleared (not the sweep itself). {@code meter} is the SQL expression of the meter id, {@code kindParam} and
+   * {@code systemParam} the parameters holding the kind and {@link #SYSTEM}.
+   */
+  static String lastOperatorCleared(String meter, String kindParam, String systemParam) {
+    return "LEFT JOIN LATERAL (SELECT c.details AS operator_cleared FROM alarm c WHERE c.meter_id = " + meter
+      + " AND c.kind = " + kindParam + " AND c.state = 'cleared' AND c.cleared_by <> " + systemParam
+      + " ORDER BY c.cleared_at DESC LIMIT 1) oc ON true ";
+  }
+
+  /**
+   * Whether an operator already cleared this very verdict: the details of the alarm the operator cleared last have the
+   * same values under {@code keys} (a day or night, its figures). A verdict about a past period that an operator
+   * dismissed is not raised again on the next sweep; a verdict on other data (late readings changed the period) is.
+   */
+  static boolean operatorClearedTheSame(JsonObject operatorCleared, JsonObject details, String... keys) {
+    if (operatorCleared == null) {
+      return false;
+    }
+    for (String key : keys) {
+      Object was = operatorCleared.getValue(key);
+      Object is = details.getValue(key);
+      boolean same = was instanceof Number a && is instanceof Number b
+        ? Double.compare(a.doubleValue(), b.doubleValue()) == 0
+        : java.util.Objects.equals(was, is);
+      if (!same) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static OffsetDateTime utc(Instant instant) {

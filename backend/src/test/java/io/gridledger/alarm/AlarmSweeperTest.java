@@ -214,6 +214,15 @@ class AlarmSweeperTest {
     // Before 05:00 local the night is not complete: the sweep judges the night before (no data: no verdict).
     sweep(Instant.parse("2026-11-11T03:00:00Z"));
     assertEquals("active", alarms(m, "leak").get(0).getString("state"));
+
+    // An operator who cleared the leak of that night (a known filling, say) does not see it raised again by the
+    // next sweeps over the same night and data.
+    new AlarmService(backend.pool()).resolve(m, AlarmKind.LEAK, "operator").await();
+    sweep(morning.plusSeconds(60));
+    sweep(morning.plusSeconds(120));
+    List<JsonObject> afterClear = alarms(m, "leak");
+    assertEquals(1, afterClear.size(), afterClear::toString);
+    assertEquals("cleared", afterClear.get(0).getString("state"));
   }
 
   @Test
@@ -336,6 +345,70 @@ class AlarmSweeperTest {
     assertEquals(1, after.size(), after::toString);
     assertEquals("cleared", after.get(0).getString("state"));
     assertEquals("system", after.get(0).getString("cleared_by"));
+  }
+
+  @Test
+  @DisplayName("an abnormal day an operator cleared is not raised again for the same figures, but is for corrected ones")
+  void clearedVerdictStaysClearedUntilTheDataChanges() {
+    UUID m = probe.importSite(BERLIN, meter("AB-3")).get("AB-3");
+    // "Now" is Thursday 3 December 2026, 09:00 in Berlin: yesterday, Wednesday 2 December, used 50 kWh against
+    // four Wednesdays of 10 kWh.
+    fixtureDay(m, LocalDate.parse("2026-12-02"), 0.625);
+    for (String day : List.of("2026-11-25", "2026-11-18", "2026-11-11", "2026-11-04")) {
+      fixtureDay(m, LocalDate.parse(day), 0.125);
+    }
+    Instant now = Instant.parse("2026-12-03T08:00:00Z");
+    sweep(now);
+    assertEquals("active", alarms(m, "abnormal_consumption").get(0).getString("state"));
+
+    // The operator looked at it and cleared it. The verdict given again an hour later (late data is looked for) is
+    // the same, and raising it again would undo the operator's decision: it stays cleared.
+    new AlarmService(backend.pool()).resolve(m, AlarmKind.ABNORMAL_CONSUMPTION, "operator").await();
+    sweep(now.plus(AbnormalConsumptionDetector.RECHECK).plusSeconds(60));
+    List<JsonObject> afterClear = alarms(m, "abnormal_consumption");
+    assertEquals(1, afterClear.size(), afterClear::toString);
+    assertEquals("cleared", afterClear.get(0).getString("state"));
+    assertEquals("operator", afterClear.get(0).getString("cleared_by"));
+
+    // A corrected interval of yesterday (late readings rebuilt it): the next verdict is on other figures, still five
+    // times the baseline, so the alarm is raised again.
+    backend.pool().preparedQuery("UPDATE interval_consumption SET consumption = 0.75, computed_at = now() "
+        + "WHERE meter_id = $1 AND register = $2 AND interval_start = $3")
+      .execute(Tuple.of(m, KWH, utc(Instant.parse("2026-12-01T23:00:00Z")))).await();
+    sweep(now.plus(AbnormalConsumptionDetector.RECHECK.multipliedBy(2)).plusSeconds(120));
+    List<JsonObject> afterChange = alarms(m, "abnormal_consumption");
+    assertEquals(2, afterChange.size(), afterChange::toString);
+    assertEquals("active", afterChange.get(1).getString("state"));
+    assertEquals("2026-12-02", afterChange.get(1).getJsonObject("details").getString("day"));
+    assertEquals(50.125, afterChange.get(1).getJsonObject("details").getDouble("consumption"), 1e-9);
+  }
+
+  @Test
+  @DisplayName("sweeps over the same days give the verdict again after an hour, not every minute, and then see late data")
+  void verdictOnTheSameDaysRepeatedHourly() {
+    UUID m = probe.importSite(BERLIN, meter("AB-4")).get("AB-4");
+    // "Now" is Thursday 10 December 2026, 09:00 in Berlin: yesterday, Wednesday 9 December, used 10 kWh like the four
+    // Wednesdays before. Nothing to raise.
+    for (String day : List.of("2026-12-09", "2026-12-02", "2026-11-25", "2026-11-18", "2026-11-11")) {
+      fixtureDay(m, LocalDate.parse(day), 0.125);
+    }
+    Instant now = Instant.parse("2026-12-10T08:00:00Z");
+    sweep(now);
+    assertTrue(alarms(m, "abnormal_consumption").isEmpty());
+
+    // Late data makes yesterday 50 kWh. The sweep a minute later does not read the days again ...
+    backend.pool().preparedQuery("UPDATE interval_consumption SET consumption = consumption * 5, computed_at = now() "
+        + "WHERE meter_id = $1 AND register = $2 AND interval_start >= $3 AND interval_start < $4")
+      .execute(Tuple.of(m, KWH, utc(Instant.parse("2026-12-08T23:00:00Z")), utc(Instant.parse("2026-12-09T23:00:00Z"))))
+      .await();
+    sweep(now.plusSeconds(60));
+    assertTrue(alarms(m, "abnormal_consumption").isEmpty(), "the days were not read again within the hour");
+
+    // ... the first one after the hour does.
+    sweep(now.plus(AbnormalConsumptionDetector.RECHECK).plusSeconds(60));
+    List<JsonObject> raised = alarms(m, "abnormal_consumption");
+    assertEquals(1, raised.size(), raised::toString);
+    assertEquals(50.0, raised.get(0).getJsonObject("details").getDouble("consumption"), 1e-9);
   }
 
   @Test
