@@ -34,6 +34,12 @@ final class PrepaidCharger {
   static final String REGISTER_CASE = "CASE m.kind WHEN 'electricity' THEN 'energy_active_import' WHEN 'water' THEN "
     + "'volume' WHEN 'gas' THEN 'volume' WHEN 'heat' THEN 'energy_heat' WHEN 'cooling' THEN 'energy_cooling' END";
   private static final String LOCAL_DAY = "(ic.interval_start AT TIME ZONE s.time_zone)::date";
+  /**
+   * Intervals (re)computed since the watermark on meters of prepaid tenants. The uncorrelated EXISTS is evaluated once,
+   * before anything else (PostgreSQL's one-time filter): on an installation with no prepaid tenant nothing is read.
+   * Without it the scan's plan decides, and one planned while a month of intervals was being loaded (statistics not
+   * yet analyzed) read all 30 million new intervals for a minute, on one of the two cores.
+   */
   private static final String NEW_INTERVALS = "SELECT ic.meter_id, ic.register, ic.interval_start, ic.consumption AS quantity, "
     + "ic.computed_at, m.site_id, m.kind AS utility, o.tenant_id, s.time_zone, s.currency, "
     + "(SELECT r->>'unit' FROM jsonb_array_elements(m.registers) r WHERE r->>'name' = ic.register LIMIT 1) AS unit, "
@@ -45,6 +51,7 @@ final class PrepaidCharger {
     + "LEFT JOIN prepaid_charge pc ON pc.meter_id = ic.meter_id AND pc.register = ic.register "
     + "AND pc.interval_start = ic.interval_start "
     + "WHERE ic.computed_at > $1 AND ic.register = " + REGISTER_CASE + " AND (pc.meter_id IS NULL OR pc.quantity <> ic.consumption) "
+    + "AND EXISTS (SELECT 1 FROM tenant WHERE billing_mode = 'prepaid') "
     + "ORDER BY ic.computed_at, ic.meter_id, ic.interval_start LIMIT $2";
   private static final String UNPAID = "SELECT pc.*, s.time_zone, s.currency, NULL AS unit FROM prepaid_charge pc "
     + "JOIN site s ON s.id = pc.site_id JOIN ledger_account a ON a.tenant_id = pc.tenant_id AND a.site_id = pc.site_id "
