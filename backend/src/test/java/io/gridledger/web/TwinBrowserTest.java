@@ -52,13 +52,15 @@ class TwinBrowserTest {
   private Playwright playwright;
   private Browser browser;
   private String base;
+  private String dbUrl;
 
   @BeforeAll
   void start() throws Exception {
     assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (apt-get install chromium)");
+    dbUrl = TestDatabase.freshDatabase();
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-      .put("db", new JsonObject().put("url", TestDatabase.freshDatabase()))
+      .put("db", new JsonObject().put("url", dbUrl))
       .put("mqtt", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("auth", new JsonObject().put("passwordHashIterations", 1000))
       .put("demo", new JsonObject().put("enabled", true).put("devices", true));
@@ -83,6 +85,9 @@ class TwinBrowserTest {
     if (app != null) {
       app.stop().await();
       vertx.close().await();
+    }
+    if (dbUrl != null) {
+      TestDatabase.drop(dbUrl);   // a shared server (CI's second pass) keeps no database per run
     }
   }
 
