@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.gridledger.alarm.SweepQueries.SYSTEM;
@@ -110,7 +111,7 @@ final class AbnormalConsumptionDetector {
           + "ORDER BY v.meter_id, v.register", params)
         .compose(found -> {
           // Group the registers of each meter (rows are ordered by meter).
-          List<Row> raise = new ArrayList<>();
+          List<Map.Entry<Row, JsonObject>> raise = new ArrayList<>();   // the verdict row and its alarm details
           List<UUID> resolve = new ArrayList<>();
           int i = 0;
           while (i < found.size()) {
@@ -124,20 +125,24 @@ final class AbnormalConsumptionDetector {
               }
             }
             if (abnormal != null) {
-              String day = abnormal.getLocalDate("day").toString();
-              if ((abnormal.getUUID("open_id") == null || !day.equals(abnormal.getString("open_day")))
-                && !operatorClearedTheSame(abnormal.getJsonObject("operator_cleared"), details(abnormal), "day",
-                "register", "consumption", "baseline")) {
-                raise.add(abnormal);
+              JsonObject details = details(abnormal);
+              boolean openForThisDay = abnormal.getUUID("open_id") != null
+                && details.getString("day").equals(abnormal.getString("open_day"));
+              if (!openForThisDay
+                && !operatorClearedTheSame(abnormal.getJsonObject("operator_cleared"), details, "day", "register",
+                "consumption", "baseline")) {
+                raise.add(Map.entry(abnormal, details));
               }
             } else if (any.getUUID("open_id") != null) {
               resolve.add(meter);
             }
           }
-          return each(raise, r -> alarms.raise(r.getUUID("site_id"), r.getUUID("meter_id"),
-              AlarmKind.ABNORMAL_CONSUMPTION, "Meter " + r.getString("serial") + " used " + r.getDouble("consumption")
-                + " on " + r.getLocalDate("day") + " (" + r.getString("register") + ") against a usual "
-                + r.getDouble("baseline"), details(r))).compose(n -> each(resolve, id -> alarms.resolve(id, AlarmKind.ABNORMAL_CONSUMPTION, SYSTEM))
+          return each(raise, verdict -> {
+            Row r = verdict.getKey();
+            return alarms.raise(r.getUUID("site_id"), r.getUUID("meter_id"), AlarmKind.ABNORMAL_CONSUMPTION,
+              "Meter " + r.getString("serial") + " used " + r.getDouble("consumption") + " on " + r.getLocalDate("day")
+                + " (" + r.getString("register") + ") against a usual " + r.getDouble("baseline"), verdict.getValue());
+          }).compose(n -> each(resolve, id -> alarms.resolve(id, AlarmKind.ABNORMAL_CONSUMPTION, SYSTEM))
             .map(m -> new Counts(n, m)));
         });
   }

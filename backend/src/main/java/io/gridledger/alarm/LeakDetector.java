@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import static io.gridledger.alarm.SweepQueries.SYSTEM;
@@ -49,7 +50,8 @@ final class LeakDetector {
       return q.rows("WITH night AS (SELECT * FROM unnest($1::text[], $2::date[], $3::timestamptz[], $4::timestamptz[], "
           + "$5::int[]) AS n(tz, night, start_at, end_at, expected)), "
           + "stats AS (SELECT m.id AS meter_id, m.site_id, m.serial, n.night, n.expected, x.intervals, x.min_flow, "
-          + "x.total, (SELECT r->>'unit' FROM jsonb_array_elements(m.registers) r WHERE r->>'name' = $6 LIMIT 1) AS unit "
+          + "x.total, "
+          + "(SELECT r->>'unit' FROM jsonb_array_elements(m.registers) r WHERE r->>'name' = $6 LIMIT 1) AS unit "
           + "FROM night n JOIN site s ON s.time_zone = n.tz JOIN meter m ON m.site_id = s.id AND m.kind = 'water' "
           + "CROSS JOIN LATERAL (SELECT count(*) AS intervals, min(ic.consumption) AS min_flow, "
           + "sum(ic.consumption) AS total FROM interval_consumption ic WHERE ic.meter_id = m.id AND ic.register = $6 "
@@ -60,20 +62,23 @@ final class LeakDetector {
           + "WHERE (st.intervals = st.expected AND st.min_flow > 0) OR (a.id IS NOT NULL AND st.min_flow <= 0)",
         windowTuple(nights).addString(WATER_REGISTER).addString(kind).addString(SYSTEM))
         .compose(found -> {
-          List<Row> raise = new ArrayList<>();
+          List<Map.Entry<Row, JsonObject>> raise = new ArrayList<>();   // the night's row and its alarm details
           List<Row> resolve = new ArrayList<>();
           for (Row r : found) {
-            String night = r.getLocalDate("night").toString();
             if (r.getDouble("min_flow") <= 0) {
               resolve.add(r);
-            } else if ((r.getUUID("open_id") == null || !night.equals(r.getString("open_night")))
-              && !operatorClearedTheSame(r.getJsonObject("operator_cleared"), details(r), "night",
+              continue;
+            }
+            JsonObject details = details(r);
+            if ((r.getUUID("open_id") == null || !details.getString("night").equals(r.getString("open_night")))
+              && !operatorClearedTheSame(r.getJsonObject("operator_cleared"), details, "night",
               "minFlowM3PerInterval", "totalM3")) {
-              raise.add(r);
+              raise.add(Map.entry(r, details));
             }
           }
-          return each(raise, r -> {
-            JsonObject details = details(r);
+          return each(raise, leak -> {
+            Row r = leak.getKey();
+            JsonObject details = leak.getValue();
             return alarms.raise(r.getUUID("site_id"), r.getUUID("meter_id"), AlarmKind.LEAK,
               "Water meter " + r.getString("serial") + " had flow all night on " + details.getString("night") + " ("
                 + details.getDouble("totalM3") + " m3, at least " + details.getDouble("minFlowM3PerInterval")
